@@ -1,0 +1,210 @@
+"""Where the lab's DynamoDB lives: chosen in one place, by argument or ``LABKIT_BACKEND``.
+
+- ``embedded`` (default): moto in this process behind the front; fake credentials, no network.
+- ``server``: the same, served on a loopback port so that the AWS CLI, other processes and other kernels
+  share one database; a second kernel finds the first one's server and joins it.
+- ``endpoint``: any DynamoDB-compatible URL (DynamoDB Local), as it is.
+- ``aws``: real AWS, only when named. Every table name gets a prefix, every table it creates a tag, and
+  it deletes only tables that carry its tag.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import urllib.request
+import uuid
+
+import boto3
+from botocore.config import Config
+
+from . import transport
+from .front import Front
+
+BACKENDS = ("embedded", "server", "endpoint", "aws")
+DEFAULT_REGION = "us-east-1"
+DEFAULT_PORT = 8765
+AWS_PREFIX = "labkit-"
+OWNER_TAG = "labkit-lab"
+_FAKE = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
+
+_front: Front | None = None
+_servers: dict[int, transport.LabServer] = {}
+
+
+def shared_front() -> Front:
+    """The process's one embedded DynamoDB: every connect() in a kernel sees the same tables."""
+    global _front
+    if _front is None:
+        _front = Front(region=DEFAULT_REGION)
+    return _front
+
+
+def _lab_server_at(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=0.5) as reply:
+            return json.load(reply).get("server") == transport.SERVER_BANNER
+    except (OSError, ValueError):
+        return False
+
+
+def serve(port: int = DEFAULT_PORT, host: str = "127.0.0.1") -> transport.LabServer:
+    """Serve this process's embedded DynamoDB on loopback (once per port)."""
+    if port not in _servers or port == 0:
+        server = transport.LabServer(shared_front(), host, port).start()
+        _servers[server.server_address[1]] = server
+        return server
+    return _servers[port]
+
+
+class AwsGuard:
+    """Keeps a lab on real AWS to its own tables: prefixed names, an owner tag, deletes only its own."""
+
+    def __init__(self, client_factory, prefix: str, owner: str):
+        self.prefix, self.owner = prefix, owner
+        self._control = client_factory()
+
+    def install(self, events) -> None:
+        events.register("before-parameter-build.dynamodb", self._rename, unique_id="labkit-prefix")
+        events.register("before-call.dynamodb.DeleteTable", self._check_delete, unique_id="labkit-delete-guard")
+
+    def name(self, table: str) -> str:
+        return table if table.startswith(self.prefix) else self.prefix + table
+
+    def _rename(self, params, model, **_):
+        if "TableName" in params:
+            params["TableName"] = self.name(params["TableName"])
+        if isinstance(params.get("RequestItems"), dict):
+            params["RequestItems"] = {self.name(t): v for t, v in params["RequestItems"].items()}
+        for action in params.get("TransactItems") or []:
+            for body in action.values():
+                body["TableName"] = self.name(body["TableName"])
+        if model.name == "CreateTable":
+            params["Tags"] = [t for t in params.get("Tags", []) if t["Key"] != OWNER_TAG] + [
+                {"Key": OWNER_TAG, "Value": self.owner}]
+
+    def owns(self, table: str) -> bool:
+        if not table.startswith(self.prefix):
+            return False
+        arn = self._control.describe_table(TableName=table)["Table"]["TableArn"]
+        tags = self._control.list_tags_of_resource(ResourceArn=arn).get("Tags", [])
+        return any(t["Key"] == OWNER_TAG and t["Value"] == self.owner for t in tags)
+
+    def _check_delete(self, params, **_):
+        table = params["body"]["TableName"]
+        if not self.owns(table):
+            raise PermissionError(f"labkit refuses to delete {table!r}: this lab did not create it")
+
+    def cleanup(self) -> list[str]:
+        """Delete the tables this lab created, and only those."""
+        names = [t for page in self._control.get_paginator("list_tables").paginate() for t in page["TableNames"]]
+        mine = [t for t in names if self.owns(t)]
+        for table in mine:
+            self._control.delete_table(TableName=table)
+        return mine
+
+
+class Lab:
+    """A connection to the lab's DynamoDB: plain boto3 clients, and what the lessons stage around them."""
+
+    def __init__(self, backend: str, *, region: str, endpoint_url: str | None = None, front: Front | None = None,
+                 session: boto3.session.Session, guard: AwsGuard | None = None, server=None):
+        self.backend, self.region, self.endpoint_url = backend, region, endpoint_url
+        self.front, self.session, self.guard, self.server = front, session, guard, server
+        self._pool: list = []
+        self.client = self.new_client()
+        self.resource = self.session.resource("dynamodb", endpoint_url=endpoint_url, config=_config())
+        self._route(self.resource.meta.client.meta.events)
+
+    def _route(self, events) -> None:
+        if self.backend == "embedded":
+            transport.install_hook(events, self.front)
+        elif self.guard:
+            self.guard.install(events)
+
+    def new_client(self):
+        """A fresh boto3 DynamoDB client on this lab's backend (one per writer in a race)."""
+        client = self.session.client("dynamodb", endpoint_url=self.endpoint_url, config=_config())
+        self._route(client.meta.events)
+        return client
+
+    def clients(self, n: int) -> list:
+        """n distinct clients, created once and reused: making a client costs more than a request."""
+        while len(self._pool) < n:
+            self._pool.append(self.new_client())
+        return self._pool[:n]
+
+    @property
+    def clock(self):
+        """The lab's clock (embedded and server backends), which lessons advance instead of waiting."""
+        return self.front.clock if self.front else None
+
+    @property
+    def simulated(self) -> list[str]:
+        """What this backend simulates rather than emulates, said where the learner sees it."""
+        if not self.front:
+            return []
+        return [f"table status: CREATING lasts {self.front.creating_seconds} s here (minutes at most on AWS)",
+                "TransactionConflict: only when a lesson turns on the conflict simulator",
+                "time: the lab's clock can be advanced (ClientRequestToken's 10-minute window)"]
+
+    def describe(self) -> str:
+        if self.backend == "aws":
+            where = f"REAL AWS in {self.region}: tables are named {self.guard.prefix}* and cost money"
+        else:
+            where = {"embedded": "embedded DynamoDB (moto behind labkit's front), in this kernel, no AWS account",
+                     "server": f"embedded DynamoDB served at {self.endpoint_url} (the AWS CLI and other processes can join)",
+                     "endpoint": f"DynamoDB-compatible endpoint at {self.endpoint_url}"}[self.backend]
+        lines = [f"labkit backend: {self.backend}: {where}"]
+        lines += [f"  simulated: {s}" for s in self.simulated]
+        return "\n".join(lines)
+
+    def __repr__(self) -> str:
+        return self.describe()
+
+    def cli_endpoint(self) -> str:
+        """The ``--endpoint-url`` option an AWS CLI command needs to reach this lab ('' on real AWS)."""
+        return f" --endpoint-url {self.endpoint_url}" if self.endpoint_url else ""
+
+
+def _config() -> Config:
+    # The lab answers at once; DynamoDB's default retries would hide a learner's error behind back-off.
+    return Config(retries={"max_attempts": 1, "mode": "standard"}, max_pool_connections=64)
+
+
+def connect(backend: str | None = None, *, region: str | None = None, endpoint_url: str | None = None,
+            port: int | None = None, prefix: str = AWS_PREFIX) -> Lab:
+    """Connect to the lab's DynamoDB. The backend comes from the argument, else ``LABKIT_BACKEND``."""
+    backend = (backend or os.environ.get("LABKIT_BACKEND") or "embedded").lower()
+    if backend not in BACKENDS:
+        raise ValueError(f"unknown labkit backend {backend!r}: choose one of {', '.join(BACKENDS)}")
+    region = region or os.environ.get("LABKIT_REGION") or DEFAULT_REGION
+    if backend == "aws":
+        session = boto3.session.Session(region_name=region)
+        guard = AwsGuard(lambda: session.client("dynamodb", config=_config()), prefix, owner=uuid.uuid4().hex[:12])
+        return Lab("aws", region=region, session=session, guard=guard)
+    session = boto3.session.Session(region_name=region, **_FAKE)
+    if backend == "endpoint":
+        endpoint_url = endpoint_url or os.environ.get("LABKIT_ENDPOINT_URL")
+        if not endpoint_url:
+            raise ValueError("the endpoint backend needs endpoint_url= or LABKIT_ENDPOINT_URL")
+        return Lab("endpoint", region=region, endpoint_url=endpoint_url, session=session)
+    if backend == "server":
+        port = int(port if port is not None else os.environ.get("LABKIT_PORT", DEFAULT_PORT))
+        url = f"http://127.0.0.1:{port}"
+        if port in _servers or not _lab_server_at(url):
+            server = serve(port)
+            return Lab("server", region=region, endpoint_url=server.url, front=server.front, session=session, server=server)
+        return Lab("server", region=region, endpoint_url=url, session=session)  # another process serves it
+    _route_default_session(region)
+    return Lab("embedded", region=region, front=shared_front(), session=session)
+
+
+def _route_default_session(region: str) -> None:
+    """Make a plain ``boto3.client('dynamodb')`` in a notebook reach the lab too, never AWS."""
+    for name, value in (("AWS_ACCESS_KEY_ID", "testing"), ("AWS_SECRET_ACCESS_KEY", "testing"),
+                        ("AWS_DEFAULT_REGION", region)):
+        os.environ.setdefault(name, value)
+    if boto3.DEFAULT_SESSION is None:
+        boto3.setup_default_session()
+    transport.install_hook(boto3.DEFAULT_SESSION.events, shared_front())

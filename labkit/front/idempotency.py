@@ -1,0 +1,65 @@
+"""ClientRequestToken, as the TransactWriteItems API reference describes it.
+
+A token is remembered for 10 minutes after its request completes. Within that window a replay with the
+same parameters changes nothing and returns the first answer; the same token with other parameters is an
+``IdempotentParameterMismatchException``. The window runs on the lab's clock, which a lesson can advance
+instead of waiting ten real minutes.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass
+
+from .errors import DynamoError
+
+TOKEN_LIFETIME_SECONDS = 600
+
+
+class Clock:
+    """Wall-clock time plus an offset that lessons can advance."""
+
+    def __init__(self):
+        self.offset = 0.0
+
+    def now(self) -> float:
+        return time.time() + self.offset
+
+    def advance(self, seconds: float = 0, *, minutes: float = 0) -> None:
+        self.offset += seconds + 60 * minutes
+
+
+@dataclass
+class _Entry:
+    fingerprint: str
+    response: dict
+    completed_at: float
+
+
+class Tokens:
+    def __init__(self, clock: Clock):
+        self.clock = clock
+        self._entries: dict[str, _Entry] = {}
+
+    @staticmethod
+    def fingerprint(params: dict) -> str:
+        return json.dumps({k: v for k, v in params.items() if k != "ClientRequestToken"}, sort_keys=True, default=str)
+
+    def replay(self, token: str, params: dict) -> dict | None:
+        """The stored answer for a replay, None for a new token; raises on a mismatched replay."""
+        entry = self._entries.get(token)
+        if entry is None:
+            return None
+        if self.clock.now() - entry.completed_at > TOKEN_LIFETIME_SECONDS:
+            del self._entries[token]
+            return None
+        if entry.fingerprint != self.fingerprint(params):
+            raise DynamoError(
+                "IdempotentParameterMismatchException",
+                "The request uses the same client token as a previous, but non-identical request.",
+            )
+        return entry.response
+
+    def remember(self, token: str, params: dict, response: dict) -> None:
+        self._entries[token] = _Entry(self.fingerprint(params), response, self.clock.now())
