@@ -66,7 +66,6 @@ class AwsGuard:
 
     def install(self, events) -> None:
         events.register("before-parameter-build.dynamodb", self._rename, unique_id="labkit-prefix")
-        events.register("before-call.dynamodb.DeleteTable", self._check_delete, unique_id="labkit-delete-guard")
 
     def name(self, table: str) -> str:
         return table if table.startswith(self.prefix) else self.prefix + table
@@ -79,6 +78,8 @@ class AwsGuard:
         for action in params.get("TransactItems") or []:
             for body in action.values():
                 body["TableName"] = self.name(body["TableName"])
+        if model.name == "DeleteTable" and not self.owns(params["TableName"]):
+            raise PermissionError(f"labkit refuses to delete {params['TableName']!r}: this lab did not create it")
         if model.name == "CreateTable":
             params["Tags"] = [t for t in params.get("Tags", []) if t["Key"] != OWNER_TAG] + [
                 {"Key": OWNER_TAG, "Value": self.owner}]
@@ -89,11 +90,6 @@ class AwsGuard:
         arn = self._control.describe_table(TableName=table)["Table"]["TableArn"]
         tags = self._control.list_tags_of_resource(ResourceArn=arn).get("Tags", [])
         return any(t["Key"] == OWNER_TAG and t["Value"] == self.owner for t in tags)
-
-    def _check_delete(self, params, **_):
-        table = params["body"]["TableName"]
-        if not self.owns(table):
-            raise PermissionError(f"labkit refuses to delete {table!r}: this lab did not create it")
 
     def cleanup(self) -> list[str]:
         """Delete the tables this lab created, and only those."""
