@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import itertools
+import os
 
+import boto3
 import pytest
 
 import labkit
@@ -11,8 +13,35 @@ import labkit
 _names = itertools.count()
 
 
+class RawMoto:
+    """moto 5.2.5 on its own (``mock_aws``), with the few Lab names the tests use.
+
+    ``LABKIT_TEST_AGAINST=raw-moto pytest tests/test_fidelity.py tests/test_atomicity.py`` runs the fidelity
+    tests against it, to see them fail where the front closes a gap."""
+
+    backend, front, clock = "raw-moto", None, None
+
+    def __init__(self):
+        from moto import mock_aws
+
+        mock_aws().start()
+        self._pool = []
+        self.client = self.new_client()
+
+    def new_client(self):
+        return boto3.client("dynamodb", region_name="us-east-1", aws_access_key_id="testing",
+                            aws_secret_access_key="testing")
+
+    def clients(self, n):
+        while len(self._pool) < n:
+            self._pool.append(self.new_client())
+        return self._pool[:n]
+
+
 @pytest.fixture(scope="session")
 def lab():
+    if os.environ.get("LABKIT_TEST_AGAINST") == "raw-moto":
+        return RawMoto()
     return labkit.connect("embedded")
 
 

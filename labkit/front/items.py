@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import base64
 import math
-from decimal import Decimal, InvalidOperation
+from decimal import Context, Decimal, InvalidOperation
 
 from .errors import validation
 
 MAX_ITEM_BYTES = 400 * 1024
+_EXACT = Context(prec=200)  # wide enough that normalising never rounds away a 39th digit
 _TYPES = ("S", "N", "B", "SS", "NS", "BS", "M", "L", "NULL", "BOOL")
 _SET_NAMES = {"SS": "string", "NS": "number", "BS": "binary"}
 
@@ -21,14 +22,14 @@ _SET_NAMES = {"SS": "string", "NS": "number", "BS": "binary"}
 def normalise_number(text: str) -> str:
     """DynamoDB's canonical form of a number, or its ValidationException."""
     try:
-        number = Decimal(text.strip()) if isinstance(text, str) and text.strip() else None
+        number = Decimal(text) if isinstance(text, str) and text.strip() == text and text else None
     except InvalidOperation:
         number = None
     if number is None or not number.is_finite():
-        raise validation("A value provided cannot be converted into a number")
+        raise validation(f"The parameter cannot be converted to a numeric value: {text}")
     if number == 0:
         return "0"
-    number = number.normalize()
+    number = number.normalize(_EXACT)
     if len(number.as_tuple().digits) > 38:
         raise validation("Attempting to store more than 38 significant digits in a Number")
     if number.adjusted() > 125:
@@ -75,7 +76,7 @@ def _binary_len(data) -> int:
 
 
 def _number_size(text: str) -> int:
-    digits = Decimal(text).normalize().as_tuple().digits
+    digits = Decimal(text).normalize(_EXACT).as_tuple().digits
     return 1 + math.ceil(len(digits) / 2) + (1 if text.startswith("-") else 0)
 
 
