@@ -146,7 +146,9 @@ class Front:
         return {name: attributes[name] for name in key_names}
 
     def _get(self, table, key: dict) -> dict | None:
-        return self._call("get_item", {"TableName": table.name, "Key": key, "ConsistentRead": True}).get("Item")
+        """The stored item, as a copy: moto may change its own lists in place during a later write."""
+        item = self.backend.get_item(table.name, key)
+        return None if item is None else copy.deepcopy(item.to_json()["Attributes"])
 
     @staticmethod
     def _capacity(params: dict, table: str, units: float, unit_name: str) -> dict:
@@ -239,7 +241,8 @@ class Front:
                 capacity[0] = items.write_units(write.old)
             raise
         result = self._apply(write)
-        new = self._get(write.table, write.key) if write.kind != "Delete" else None
+        new = {"Put": lambda: write.params["Item"], "Delete": lambda: None}.get(
+            write.kind, lambda: self._get(write.table, write.key))()
         capacity[0] = items.write_units(write.old, new)
         result.pop("ConsumedCapacity", None)
         return result | self._capacity(params, write.table.name, capacity[0], "WriteCapacityUnits")
