@@ -17,7 +17,7 @@ def plain(item: dict | None) -> dict | None:
     return None if item is None else {k: _plain.deserialize(v) for k, v in item.items()}
 
 
-@dataclass
+@dataclass(repr=False)
 class Outcome:
     """What one request did: succeeded, or which error, with the item and reasons DynamoDB sent back."""
 
@@ -44,7 +44,7 @@ class Outcome:
                        for k, v in rows if v is not None)
         return f"<table style='background:{colour}' class='labkit-outcome'>{body}</table>"
 
-    def __str__(self) -> str:
+    def __repr__(self) -> str:
         return f"{self.operation}: {self.label}" + (f" ({self.message})" if self.message else "")
 
 
