@@ -1,0 +1,160 @@
+"""The race engine: N writers start together and every attempt they make becomes a row.
+
+A writer is a generator: it yields a step (a read or a write), receives the step's Outcome, decides, and
+yields the next one. The same writer runs in two modes:
+
+- ``threads``: each writer on its own thread and its own client, released together by a barrier, with
+  real times in milliseconds;
+- ``staged``: one thread plays rounds in which every live writer takes one step, in an order a seeded
+  random generator picks. Every writer reads before any writes, so a read-modify-write that is not
+  guarded always loses updates, and times are ticks, so the story is the same on every run.
+
+Nothing here draws or prints: worker threads only collect rows, and views draw them in the main thread.
+"""
+
+from __future__ import annotations
+
+import itertools
+import random
+import threading
+import time
+
+from ..outcome import Outcome, attempt
+from .result import RaceResult
+from .retry import RetryPolicy, retry_policy
+from .scenario import Scenario, get_scenario
+from .steps import RecordingClient, Step
+
+MODES = ("threads", "staged")
+MAX_WRITERS = 64
+RETRYABLE_CODES = {"ConditionalCheckFailedException", "TransactionCanceledException"}
+
+
+class _Writer:
+    """One writer's way through its program, attempt after attempt, as rows."""
+
+    def __init__(self, number: int, program, client, policy: RetryPolicy, retryable: bool, rng: random.Random):
+        self.number, self.program, self.client = number, program, client
+        self.policy, self.retryable, self.rng = policy, retryable, rng
+        self.retry, self.pause, self.won, self.done = 0, 0.0, False, False
+        self.rows: list[dict] = []
+        self._start()
+
+    def _start(self) -> None:
+        self.last_write: Outcome | None = None
+        self.generator = self.program(self.number)
+        self._advance(None)
+
+    def _advance(self, outcome: Outcome | None) -> None:
+        try:
+            self.step: Step = self.generator.send(outcome)
+        except StopIteration:
+            self._finish()
+
+    def _finish(self) -> None:
+        last = self.last_write
+        self.won = last is not None and last.succeeded
+        if (not self.won and self.retryable and last is not None and last.code in RETRYABLE_CODES
+                and self.retry + 1 < self.policy.max_attempts):
+            self.retry += 1
+            self.pause = self.policy.pause(self.retry, self.rng)
+            self._start()
+        else:
+            self.done = True
+
+    def take_step(self, clock) -> None:
+        """Make the pending request, record it, and move the program on."""
+        step, recorder = self.step, RecordingClient(self.client)
+        start = clock()
+        broken = False
+        try:
+            outcome = attempt(step.request, recorder, *step.args)
+        except Exception as error:  # a bug in a learner's request function: show it, stop this writer
+            outcome = Outcome(step.request.__name__, False, type(error).__name__, str(error))
+            broken = True
+        end = clock()
+        self.rows.append({
+            "writer": self.number, "retry": self.retry, "step": step.kind,
+            "request": recorder.operation or outcome.operation, "condition": recorder.condition,
+            "outcome": outcome.label, "reasons": ", ".join(r or "None" for r in outcome.reasons),
+            "message": outcome.message or "", "item": outcome.item, "start": start, "end": end,
+        })
+        if step.kind == "write":
+            self.last_write = outcome
+        if broken:
+            self.done = True
+        else:
+            self._advance(outcome)
+
+
+def race(lab, scenario: Scenario | str, *, writers: int = 8, variant: str | None = None, mode: str = "threads",
+         retry: str | RetryPolicy = "none", seed: int = 0) -> RaceResult:
+    """Run ``writers`` writers of a scenario's ``variant`` (default: guarded) at once; return every attempt.
+
+    ``scenario`` is a Scenario, a scenario's name, or a learner's own request: a function
+    ``request(writer, client)`` that makes one boto3 call (see ``own_request`` to give it a setup).
+    """
+    if callable(scenario) and not isinstance(scenario, Scenario):
+        from .scenario import own_request
+        scenario = own_request(scenario)
+    scenario = get_scenario(scenario) if isinstance(scenario, str) else scenario
+    if not 1 <= writers <= MAX_WRITERS:
+        raise ValueError(f"writers must be between 1 and {MAX_WRITERS}")
+    if mode not in MODES:
+        raise ValueError(f"mode must be one of {', '.join(MODES)}")
+    variant = variant or ("guarded" if "guarded" in scenario.variants else scenario.variants[0])
+    program = scenario.program(variant)
+    policy = retry_policy(retry)
+    scenario.setup(lab.client, writers)
+    clients = lab.clients(writers)
+    crew = [_Writer(n, program, clients[n - 1], policy, scenario.retryable, random.Random(seed * 1000 + n))
+            for n in range(1, writers + 1)]
+    began = time.perf_counter()
+    if mode == "threads":
+        _run_threads(crew)
+    else:
+        _run_staged(crew, random.Random(seed))
+    elapsed = time.perf_counter() - began
+    rows = [row for writer in crew for row in writer.rows]
+    return RaceResult.build(lab.client, scenario, variant, mode, policy, seed, rows,
+                            winners=[w.number for w in crew if w.won], writers=writers, elapsed=elapsed)
+
+
+def _run_threads(crew: list[_Writer]) -> None:
+    zero = [0.0]
+    barrier = threading.Barrier(len(crew), action=lambda: zero.__setitem__(0, time.perf_counter()))
+
+    def clock() -> float:
+        return (time.perf_counter() - zero[0]) * 1000
+
+    def run(writer: _Writer) -> None:
+        barrier.wait()
+        while not writer.done:
+            if writer.pause:
+                time.sleep(writer.pause * writer.policy.base_seconds)
+                writer.pause = 0.0
+            writer.take_step(clock)
+            time.sleep(0)  # let the other writers run, as a network round trip would
+
+    threads = [threading.Thread(target=run, args=(w,), name=f"labkit-writer-{w.number}", daemon=True) for w in crew]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+
+def _run_staged(crew: list[_Writer], rng: random.Random) -> None:
+    ticks = itertools.count()
+
+    def clock() -> float:  # start and end of each step are the next two ticks
+        return float(next(ticks))
+
+    while live := [w for w in crew if not w.done]:
+        for writer in rng.sample(live, len(live)):
+            if writer.done:
+                continue
+            if writer.pause >= 1:  # backing off: sit this round out
+                writer.pause -= 1
+                continue
+            writer.pause = 0.0
+            writer.take_step(clock)

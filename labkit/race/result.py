@@ -1,0 +1,101 @@
+"""A race's record: one row per attempt, who won, the final items, and whether the invariant held."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from ..tables import scan_all
+from .retry import RetryPolicy
+from .scenario import Scenario, Verdict
+
+COLUMNS = ["writer", "retry", "step", "request", "condition", "outcome", "reasons", "message", "item",
+           "start", "end", "latency"]
+
+
+@dataclass
+class RaceResult:
+    scenario: Scenario
+    variant: str
+    mode: str
+    policy: RetryPolicy
+    seed: int
+    writers: int
+    frame: object  # pandas DataFrame, one row per attempt, in order of start
+    winners: list
+    losers: list
+    final: dict  # table -> its items after the race
+    verdict: Verdict
+    elapsed: float  # wall seconds the race took
+
+    @classmethod
+    def build(cls, client, scenario: Scenario, variant: str, mode: str, policy: RetryPolicy, seed: int,
+              rows: list[dict], winners: list[int], writers: int, elapsed: float) -> RaceResult:
+        import pandas as pd
+
+        frame = pd.DataFrame(rows, columns=COLUMNS[:-1])
+        frame["latency"] = frame["end"] - frame["start"]
+        frame = frame.sort_values(["start", "writer"], kind="stable").reset_index(drop=True)
+        frame["item"] = frame["item"].map(tidy)
+        final = {table: [tidy(item) for item in scan_all(client, table)] for table in scenario.tables}
+        return cls(scenario, variant, mode, policy, seed, writers, frame, winners,
+                   [n for n in range(1, writers + 1) if n not in set(winners)], final,
+                   scenario.check(final, frame, writers), elapsed)
+
+    @property
+    def unit(self) -> str:
+        """Times are milliseconds in threads mode and logical ticks in staged mode."""
+        return "ms" if self.mode == "threads" else "tick"
+
+    @property
+    def held(self) -> bool:
+        return self.verdict.held
+
+    def headline(self) -> str:
+        how = f"staged, seed {self.seed}" if self.mode == "staged" else "threads"
+        return (f"{self.scenario.title}: {self.variant}, {self.writers} writer{'s' * (self.writers != 1)}, "
+                f"{how}, retry: {self.policy.name}")
+
+    def winners_line(self) -> str:
+        return f"winners: {len(self.winners)} {_some(self.winners)}; losers: {len(self.losers)} {_some(self.losers)}"
+
+    def notes(self) -> list[str]:
+        """What else the summary says: whether retries applied, and the items the race left."""
+        lines = []
+        if self.policy.max_attempts > 1 and not self.scenario.retryable:
+            lines.append("retries: not used here, a failed condition in this scenario is a final answer")
+        return lines + [f"final {table}: {items}" for table, items in self.final.items()]
+
+    def summary_lines(self) -> list[str]:
+        """The summary as lines of text: the same facts the summary view shows."""
+        return [self.headline(), self.winners_line(),
+                f"invariant: {self.scenario.invariant}: {'HELD' if self.held else 'BROKEN'}",
+                *(f"  {name}: {value}" for name, value in self.verdict.numbers.items()), *self.notes()]
+
+    def __str__(self) -> str:
+        return "\n".join(self.summary_lines())
+
+    def __repr__(self) -> str:
+        return f"<race: {self.headline()}: invariant {'held' if self.held else 'broken'}>"
+
+    def _repr_html_(self) -> str:
+        from ..views.report import report_html
+        return report_html(self)
+
+
+def tidy(item: dict | None) -> dict | None:
+    """An item with whole numbers as ints, not Decimals, and keys in order: easy to read in a table."""
+    if item is None:
+        return None
+    return {k: _number(v) if isinstance(v, Decimal) else v for k, v in sorted(item.items())}
+
+
+def _number(value: Decimal) -> int | float:
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def _some(numbers: list[int], most: int = 8) -> str:
+    if not numbers:
+        return ""
+    shown = ", ".join(map(str, numbers[:most])) + (", ..." if len(numbers) > most else "")
+    return f"(writer{'s' * (len(numbers) != 1)} {shown})"

@@ -1,0 +1,122 @@
+"""A scenario: a scene to set, writers in a naive and a guarded variant, and the invariant they threaten."""
+
+from __future__ import annotations
+
+import inspect
+from dataclasses import dataclass, field
+from typing import Callable
+
+from .steps import write
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """Whether the invariant held after a race, and the numbers that show it."""
+
+    held: bool
+    numbers: dict
+
+
+class SourceCode(str):
+    """Python source that a notebook shows as highlighted code."""
+
+    def _repr_markdown_(self) -> str:
+        return f"```python\n{self}\n```"
+
+
+@dataclass(frozen=True)
+class Scenario:
+    name: str
+    title: str
+    source: str  # the seed document it comes from
+    story: str
+    invariant: str  # the rule, in words
+    tables: tuple  # the tables whose items make the final state
+    setup: Callable  # setup(client, writers): the starting items
+    programs: dict  # variant -> program(writer) generator
+    check: Callable  # check(final, frame, writers) -> Verdict; final: table -> items after the race
+    retryable: bool = False  # does re-reading and trying again make sense after losing?
+    notes: dict = field(default_factory=dict)  # variant -> one sentence on what it does
+
+    @property
+    def variants(self) -> tuple:
+        return tuple(self.programs)
+
+    def program(self, variant: str):
+        try:
+            return self.programs[variant]
+        except KeyError:
+            raise ValueError(f"{self.name} has the variants {', '.join(self.programs)}, not {variant!r}") from None
+
+    def code(self, variant: str = "guarded") -> SourceCode:
+        """The writer's program and the boto3 requests it makes, as plain source."""
+        program = self.program(variant)
+        if hasattr(program, "__wrapped__"):  # a learner's own request: show just that
+            return SourceCode(inspect.getsource(program.__wrapped__).rstrip())
+        return SourceCode("\n\n".join(inspect.getsource(f).rstrip() for f in _helpers(program)))
+
+
+def _helpers(function, seen: dict | None = None) -> list:
+    """``function`` after the functions of its own module that it calls, directly or not, in order."""
+    seen = {} if seen is None else seen
+    module = inspect.getmodule(function)
+    for name in function.__code__.co_names:
+        used = getattr(module, name, None)
+        if inspect.isfunction(used) and used.__module__ == module.__name__ and used not in seen:
+            _helpers(used, seen)
+    seen[function] = None
+    return list(seen)
+
+
+def successful_writes(frame):
+    """The rows of writes that succeeded."""
+    return frame[(frame["step"] == "write") & (frame["outcome"] == "succeeded")]
+
+
+_REGISTRY: dict[str, Scenario] = {}
+
+
+def register(scenario: Scenario) -> Scenario:
+    _REGISTRY[scenario.name] = scenario
+    return scenario
+
+
+def get_scenario(name: str) -> Scenario:
+    from . import library  # noqa: F401  (registers the built-in scenarios)
+    try:
+        return _REGISTRY[name]
+    except KeyError:
+        raise ValueError(f"unknown scenario {name!r}: choose one of {', '.join(_REGISTRY)}") from None
+
+
+def scenarios() -> dict[str, Scenario]:
+    """Every built-in scenario by name, in teaching order."""
+    from . import library  # noqa: F401
+    return dict(_REGISTRY)
+
+
+def _no_setup(client, writers: int) -> None:
+    pass
+
+
+def _no_invariant(final: dict, frame, writers: int) -> Verdict:
+    wins = len(successful_writes(frame))
+    return Verdict(True, {"requests that succeeded": wins, "requests that failed": len(frame) - wins})
+
+
+def own_request(request: Callable, *, setup: Callable = _no_setup, check: Callable = _no_invariant,
+                tables: tuple = (), title: str | None = None) -> Scenario:
+    """A scenario made of a learner's own request: ``request(writer, client)`` makes one boto3 call.
+
+    ``setup(client, writers)`` sets the scene before the race; ``tables`` are read after it, and
+    ``check(final, frame, writers)`` (final: table -> items) returns a Verdict.
+    """
+    def program(writer: int):
+        yield write(lambda client: request(writer, client))
+
+    program.__wrapped__ = request
+    name = getattr(request, "__name__", "request")
+    return Scenario(name=name, title=title or f"your request: {name}", source="yours",
+                    story="Every writer makes your request once, all at the same moment.",
+                    invariant="none given: pass check= to own_request", tables=tables, setup=setup,
+                    programs={"yours": program}, check=check)

@@ -1,0 +1,90 @@
+"""The check-yourself quiz: grading really scores, progress survives a file, the widget keeps its contract."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from labkit.quiz import Quiz, Score, quiz_widget
+
+
+@pytest.fixture
+def quiz():
+    return Quiz("race_lab")
+
+
+def test_the_bank_is_well_formed(quiz):
+    assert len(quiz.questions) >= 8
+    assert len({q.id for q in quiz.questions}) == len(quiz.questions)
+    for question in quiz.questions:
+        assert 0 <= question.answer < len(question.options) and len(question.options) >= 3
+        assert len(question.why) > 40
+
+
+def test_grade_counts_right_answers_only(quiz):
+    right = {q.id: q.answer for q in quiz.questions}
+    wrong = {q.id: (q.answer + 1) % len(q.options) for q in quiz.questions}
+    total = len(quiz.questions)
+    assert quiz.grade(right) == Score(total, total)
+    assert quiz.grade(wrong) == Score(0, total)
+    assert quiz.grade({}) == Score(0, total)
+    first, second = quiz.questions[:2]
+    mixed = {first.id: first.answer, second.id: first.options[0] if first.answer else second.options[-1]}
+    assert quiz.grade({first.id: first.answer}).correct == 1
+    assert quiz.grade({first.id: first.options[first.answer]}).correct == 1  # by the option's text too
+    assert str(quiz.grade({first.id: first.answer})) == f"Score: 1 / {total}"
+    assert quiz.grade(mixed).correct in (1, 2)
+
+
+def test_one_winner_question_says_exactly_one(quiz):
+    question = quiz.question("one-winner")
+    assert question.options[question.answer] == "Exactly one"
+
+
+def test_progress_is_saved_and_loaded(quiz, tmp_path):
+    first = quiz.questions[0]
+    quiz.answer(first.id, first.answer)
+    quiz.answer(quiz.questions[1].id, (quiz.questions[1].answer + 1) % len(quiz.questions[1].options))
+    path = quiz.save(tmp_path / "progress.json")
+    assert json.loads(path.read_text())["bank"] == "race_lab"
+    again = Quiz("race_lab")
+    assert again.load(path) == Score(1, len(quiz.questions))
+    assert [q.id for q in again.missed()] == [q.id for q in quiz.questions[1:]]
+
+
+def test_progress_for_another_bank_is_refused(quiz, tmp_path):
+    path = tmp_path / "other.json"
+    path.write_text(json.dumps({"bank": "other", "answers": {}}))
+    with pytest.raises(ValueError, match="other"):
+        quiz.load(path)
+
+
+def test_a_wrong_option_is_refused(quiz):
+    with pytest.raises(ValueError):
+        quiz.answer("one-winner", "Maybe")
+
+
+def test_widget_checks_explains_and_scores(tmp_path):
+    widget = quiz_widget(progress_file=str(tmp_path / "p.json"))
+    boxes = [c for c in widget.children if "labkit-quiz-question" in c._dom_classes]
+    assert len(boxes) == len(widget.quiz.questions)
+    assert "labkit-quiz-score" in widget.score._dom_classes
+    total = len(widget.quiz.questions)
+    assert f"Score: 0 / {total}" in widget.score.value
+    question = widget.quiz.question("lost-updates")
+    check = widget.checks["lost-updates"]
+    assert check.description == "Check" and "labkit-quiz-check" in check._dom_classes
+    widget.choices["lost-updates"].index = 0  # "8": wrong
+    check.click()
+    assert "Not quite" in widget.feedback["lost-updates"].value
+    assert question.why[:30] in widget.feedback["lost-updates"].value.replace("&#x27;", "'")
+    widget.choices["lost-updates"].index = question.answer
+    check.click()
+    assert "Right" in widget.feedback["lost-updates"].value
+    assert f"Score: 1 / {total}" in widget.score.value
+    widget.save()
+    restored = quiz_widget(progress_file=str(tmp_path / "p.json"))
+    restored.load()
+    assert f"Score: 1 / {total}" in restored.score.value
+    assert restored.choices["lost-updates"].index == question.answer
