@@ -1,0 +1,310 @@
+"""A real JupyterLab on loopback, driven by headless Chromium through Playwright.
+
+The server serves a temporary copy of ``notebooks/`` (nothing a test does can save over the repository),
+every notebook opens in its own browser context and workspace (so each gets its own kernel), and a
+chapter is opened and run once per session however many tests look at it. A failing test leaves a
+screenshot and the page's HTML under ``test-artifacts/``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "test-artifacts"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update", "--disable-gpu"]
+START_TIMEOUT_S = 120
+RUN_TIMEOUT_MS = 600_000  # a whole chapter, on a slow CI machine
+CLICK_TIMEOUT_MS = 120_000  # one button's handler in the kernel (a 64-writer race)
+
+# JupyterLab settings for a test run: every cell in the DOM (no virtual scrolling), no news pop-ups.
+LAB_SETTINGS = {
+    "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"windowingMode": "none"},
+    "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {"fetchNews": "false", "checkForUpdates": False},
+}
+
+# Installed in each page: follows the kernel's messages, so that a test waits for the kernel to have
+# finished what a click or "Run All" asked for (its idle status for that request), not for a guessed time.
+TRACKER_JS = """(path) => {
+  const panel = [...jupyterapp.shell.widgets('main')].find(w => w.context && w.context.path === path);
+  const kernel = panel.sessionContext.session.kernel;
+  const t = window.__labkit = {executes: 0, clicks: 0, errors: 0, pending: new Set()};
+  kernel.anyMessage.connect((_, {msg, direction}) => {
+    const type = msg.header.msg_type;
+    if (direction === 'send' && (type === 'execute_request'
+        || (type === 'comm_msg' && msg.content.data && msg.content.data.method === 'custom'))) {
+      t.pending.add(msg.header.msg_id);
+      if (type === 'execute_request') t.executes++; else t.clicks++;
+    }
+    if (direction !== 'recv') return;
+    const parent = msg.parent_header && msg.parent_header.msg_id;
+    if (type === 'status' && msg.content.execution_state === 'idle') t.pending.delete(parent);
+    if (type === 'execute_reply' && msg.content.status === 'error') t.errors++;
+    if (type === 'execute_reply' && msg.content.status === 'aborted') t.pending.delete(parent);
+  });
+  return kernel.id;
+}"""
+
+# Each cell of the open notebook as the page shows it: kind, prompt, and every output's MIME type and text.
+CELLS_JS = """() => [...document.querySelectorAll('.jp-Notebook .jp-Cell')].map(cell => ({
+  code: cell.classList.contains('jp-CodeCell'),
+  prompt: (cell.querySelector('.jp-InputPrompt') || {}).textContent || '',
+  outputs: [...cell.querySelectorAll('.jp-OutputArea-output')].map(o => ({
+    mime: o.getAttribute('data-mime-type'), text: o.textContent})),
+}))"""
+
+
+def chromium_executable() -> str:
+    found = os.environ.get("LABKIT_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+    if not found:
+        message = "no Chromium: install Debian's chromium or set LABKIT_CHROMIUM"
+        pytest.fail(message) if os.environ.get("CI") else pytest.skip(message)
+    return found
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class JupyterLabServer:
+    """``jupyter lab`` on a free loopback port with a token, over a scratch root directory."""
+
+    def __init__(self, workdir: Path):
+        self.workdir = workdir
+        self.root = workdir / "root"
+        self.port, self.token = free_port(), secrets.token_hex(16)
+        self.base_url = f"http://127.0.0.1:{self.port}"
+        self.log_path = workdir / "jupyter.log"
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> "JupyterLabServer":
+        settings = self.workdir / "settings"
+        for name, values in LAB_SETTINGS.items():
+            (settings / name).parent.mkdir(parents=True, exist_ok=True)
+            (settings / name).write_text(json.dumps(values))
+        env = {**os.environ,
+               # not the developer's own configuration or kernels
+               "JUPYTER_CONFIG_DIR": str(self.workdir / "config"), "JUPYTER_DATA_DIR": str(self.workdir / "data"),
+               "JUPYTER_RUNTIME_DIR": str(self.workdir / "runtime"),
+               # kernels import this working tree's labkit, installed or not
+               "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
+               "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_DEFAULT_REGION": "us-east-1"}
+        env.pop("LABKIT_BACKEND", None)
+        command = [sys.executable, "-m", "jupyter", "lab",
+                   "--ServerApp.open_browser=False", "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={self.port}",
+                   "--ServerApp.port_retries=0", f"--IdentityProvider.token={self.token}",
+                   f"--ServerApp.root_dir={self.root}", "--ServerApp.allow_root=True",
+                   f"--LabApp.user_settings_dir={settings}", f"--LabApp.workspaces_dir={self.workdir / 'workspaces'}",
+                   "--LabApp.expose_app_in_browser=True"]  # window.jupyterapp, for the kernel's status
+        with open(self.log_path, "wb") as log:
+            self.process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT,
+                                            start_new_session=True)
+        deadline = time.monotonic() + START_TIMEOUT_S
+        while not self._answers():
+            if self.process.poll() is not None or time.monotonic() > deadline:
+                self.stop()
+                raise RuntimeError(f"JupyterLab did not start:\n{self.log_tail()}")
+            time.sleep(0.2)  # polling a real condition: the server answering
+        return self
+
+    def _answers(self) -> bool:
+        try:
+            with urllib.request.urlopen(f"{self.base_url}/api/status?token={self.token}", timeout=2) as reply:
+                return reply.status == 200
+        except OSError:
+            return False
+
+    def log_tail(self, lines: int = 40) -> str:
+        return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
+
+    def url(self, path: str, workspace: str) -> str:
+        # A workspace of its own, reset, so that no page reopens another test's notebooks (and kernels).
+        return f"{self.base_url}/lab/workspaces/{workspace}/tree/{path}?reset&token={self.token}"
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)  # the server and the kernels it started
+            try:
+                self.process.wait(20)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait()
+
+
+class Chapter:
+    """One notebook open in its own page, with what a learner sees and can do there."""
+
+    def __init__(self, server: JupyterLabServer, context, path: str):
+        self.server, self.context, self.path = server, context, path
+        self.page = context.new_page()
+        self.notebook = json.loads((server.root / path).read_text())
+        self.kernel_id: str | None = None
+
+    @property
+    def code_cells(self) -> list[dict]:
+        return [c for c in self.notebook["cells"] if c["cell_type"] == "code"]
+
+    @staticmethod
+    def _expects_error(cell: dict) -> bool:
+        return "raises-exception" in cell.get("metadata", {}).get("tags", [])
+
+    def open(self) -> "Chapter":
+        workspace = re.sub(r"\W", "-", self.path) + "-" + secrets.token_hex(4)
+        self.page.goto(self.server.url(self.path, workspace))
+        self.page.wait_for_function(
+            """(path) => window.jupyterapp && [...jupyterapp.shell.widgets('main')].some(w => w.context
+                 && w.context.path === path && w.sessionContext.session && w.sessionContext.session.kernel
+                 && w.sessionContext.session.kernel.connectionStatus === 'connected'
+                 && w.sessionContext.session.kernel.status === 'idle')""",
+            arg=self.path, timeout=START_TIMEOUT_S * 1000)
+        self.kernel_id = self.page.evaluate(TRACKER_JS, self.path)
+        return self
+
+    def _tracker(self) -> dict:
+        return self.page.evaluate("() => ({...window.__labkit, pending: window.__labkit.pending.size})")
+
+    def run_all(self) -> "Chapter":
+        """Run > Run All Cells, as a learner would, then wait until the kernel has answered every cell."""
+        runnable = sum(1 for c in self.code_cells if "".join(c["source"]).strip())
+        allowed_errors = sum(1 for c in self.code_cells if self._expects_error(c))
+        self.page.get_by_role("menuitem", name="Run", exact=True).click()
+        self.page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
+        # Done when nothing is pending and either every cell was sent or an unexpected error stopped the run.
+        self.page.wait_for_function(
+            """([runnable, allowed]) => { const t = window.__labkit;
+                 return t.pending.size === 0 && (t.executes >= runnable || t.errors > allowed); }""",
+            arg=[runnable, allowed_errors], timeout=RUN_TIMEOUT_MS, polling=200)
+        return self
+
+    def problems(self) -> list[str]:
+        """What a learner would see go wrong: tracebacks outside cells tagged raises-exception, widgets that
+        failed to draw, cells that never ran."""
+        shown = self.page.evaluate(CELLS_JS)
+        found = []
+        for number, (cell, seen) in enumerate(zip(self.notebook["cells"], shown)):
+            if cell["cell_type"] != "code":
+                continue
+            where = f"{self.path} cell {number}"
+            for output in seen["outputs"]:
+                if (output["mime"] == "application/vnd.jupyter.stderr" and "Traceback" in output["text"]
+                        and not self._expects_error(cell)):
+                    found.append(f"{where} shows an error:\n{output['text'][-1500:]}")
+                if "Error displaying widget" in output["text"]:
+                    found.append(f"{where}: {output['text'][:300]}")
+            if "".join(cell["source"]).strip() and not re.search(r"\[\d+\]", seen["prompt"]):
+                found.append(f"{where} did not run (prompt {seen['prompt']!r})")
+        if len(shown) != len(self.notebook["cells"]):
+            found.append(f"{self.path}: the page shows {len(shown)} cells, the file has {len(self.notebook['cells'])}")
+        return found
+
+    def click(self, locator) -> None:
+        """Click a widget's button and wait until the kernel has run its handler."""
+        before = self._tracker()["clicks"]
+        locator.click()
+        self.page.wait_for_function(
+            "(before) => window.__labkit.clicks > before && window.__labkit.pending.size === 0",
+            arg=before, timeout=CLICK_TIMEOUT_MS, polling=100)
+
+    def execute(self, code: str) -> str:
+        """Run code in this page's kernel without a cell (what a test changes behind the learner's back)."""
+        return self.page.evaluate(
+            """async ([path, code]) => {
+                 const panel = [...jupyterapp.shell.widgets('main')].find(w => w.context && w.context.path === path);
+                 const reply = await panel.sessionContext.session.kernel.requestExecute({code, store_history: false}).done;
+                 return reply.content.status + (reply.content.evalue ? ': ' + reply.content.evalue : ''); }""",
+            [self.path, code])
+
+    def close(self) -> None:
+        """Close the page and shut its kernel down, so that a session's kernels do not pile up in memory."""
+        self.context.close()
+        if self.kernel_id:
+            request = urllib.request.Request(
+                f"{self.server.base_url}/api/kernels/{self.kernel_id}?token={self.server.token}", method="DELETE")
+            urllib.request.urlopen(request, timeout=30).close()
+
+
+@pytest.fixture(scope="session")
+def jupyter_lab(tmp_path_factory):
+    workdir = tmp_path_factory.mktemp("jupyterlab")
+    shutil.copytree(ROOT / "notebooks", workdir / "root" / "notebooks")
+    server = JupyterLabServer(workdir).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=chromium_executable(), headless=True, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture(scope="session")
+def chapters(jupyter_lab, browser):
+    """Every chapter the session opened; a notebook is opened and run once and its page shared, unless a
+    test asks for a fresh one (one it may break)."""
+    shared: dict[str, Chapter] = {}
+    everyone: list[Chapter] = []
+
+    def get(path: str, fresh: bool, seen: list) -> Chapter:
+        if not fresh and path in shared:
+            seen.append(shared[path])
+            return shared[path]
+        if fresh:  # a copy beside it: JupyterLab gives one path one kernel, whichever page opens it
+            source = jupyter_lab.root / path
+            copy = source.with_name(f"{source.stem}-fresh{len(everyone)}{source.suffix}")
+            shutil.copyfile(source, copy)
+            path = copy.relative_to(jupyter_lab.root).as_posix()
+        chapter = Chapter(jupyter_lab, browser.new_context(viewport={"width": 1400, "height": 1000}), path)
+        everyone.append(chapter)
+        seen.append(chapter)
+        chapter.open().run_all()
+        if not fresh:
+            shared[path] = chapter
+        return chapter
+
+    yield get
+    for chapter in everyone:
+        chapter.close()
+
+
+@pytest.fixture
+def open_chapter(chapters, request):
+    """``open_chapter(path, fresh=False)``: the notebook at ``path`` under the server's root, opened and run
+    to the end. The test's chapters are kept on its item for the failure hook below."""
+    request.node.chapters = []
+    return lambda path, fresh=False: chapters(path, fresh, request.node.chapters)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    """On a failure, keep what the browser showed: a screenshot and the page's HTML."""
+    report = yield
+    if report.failed and report.when != "teardown":
+        for index, chapter in enumerate(getattr(item, "chapters", [])):
+            stem = ARTIFACTS / (re.sub(r"[^\w.-]+", "_", item.nodeid) + f"-{report.when}-{index}")
+            ARTIFACTS.mkdir(exist_ok=True)
+            try:
+                chapter.page.screenshot(path=f"{stem}.png", full_page=True)
+                Path(f"{stem}.html").write_text(chapter.page.content())
+            except Exception as error:  # the page may be what broke; the report says why already
+                report.sections.append(("artefacts", f"no screenshot: {error}"))
+    return report

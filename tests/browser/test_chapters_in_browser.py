@@ -1,0 +1,133 @@
+"""Every chapter, run the way a learner runs it: JupyterLab in a browser, Run All Cells, then the widgets."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout, expect
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parents[2]
+RENDER_TIMEOUT_MS = 15_000  # what the kernel sent after a click, drawn by the page
+NOTEBOOKS = sorted(p.name for p in (ROOT / "notebooks").glob("*.ipynb"))
+RACE_LAB = "notebooks/01_race_lab.ipynb"
+SCORE = re.compile(r"Score: (\d+) / (\d+)")
+
+
+def _mentions_quiz(name: str) -> bool:
+    cells = json.loads((ROOT / "notebooks" / name).read_text())["cells"]
+    return any("quiz" in "".join(c["source"]).lower() for c in cells if c["cell_type"] == "code")
+
+
+QUIZ_NOTEBOOKS = [name for name in NOTEBOOKS if _mentions_quiz(name)]
+needs_race_lab = pytest.mark.skipif(not (ROOT / RACE_LAB).exists(), reason="the race lab is not written yet")
+
+# The race table as the page draws it: every row's cell texts. The header row is the one naming "outcome".
+# Tables drawn before the click are marked first, so that only the table the click produced is read.
+MARK_OLD_TABLES_JS = "() => document.querySelectorAll('table.labkit-race-table').forEach(t => t.dataset.labkitOld = '1')"
+NEW_TABLE_JS = """() => { const t = document.querySelector('table.labkit-race-table:not([data-labkit-old])');
+  return t && [...t.rows].map(r => [...r.cells].map(c => c.textContent.trim())); }"""
+
+
+@pytest.mark.parametrize("name", NOTEBOOKS)
+def test_chapter_runs_without_errors(open_chapter, name):
+    assert open_chapter(f"notebooks/{name}").problems() == []
+
+
+def fire(chapter) -> list[str]:
+    """Click Fire and return the outcome column of the race table the click drew."""
+    chapter.page.evaluate(MARK_OLD_TABLES_JS)
+    chapter.click(chapter.page.locator(".labkit-fire").first)
+    try:
+        chapter.page.wait_for_function(NEW_TABLE_JS, timeout=RENDER_TIMEOUT_MS)
+    except PlaywrightTimeout as error:
+        raise AssertionError("clicking Fire drew no race table") from error
+    rows = chapter.page.evaluate(NEW_TABLE_JS)
+    header = next((i for i, row in enumerate(rows) if "outcome" in [c.lower() for c in row]), None)
+    assert header is not None, f"the race table has no 'outcome' column: {rows[:2]}"
+    column = [c.lower() for c in rows[header]].index("outcome")
+    return [row[column] for row in rows[header + 1:] if len(row) == len(rows[header])]
+
+
+def assert_one_winner(outcomes: list[str]) -> None:
+    assert len(outcomes) >= 2, f"a race needs at least two writers: {outcomes}"
+    assert outcomes.count("succeeded") == 1, f"{outcomes.count('succeeded')} writers succeeded: {outcomes}"
+    assert set(outcomes) == {"succeeded", "ConditionalCheckFailedException"}, outcomes
+
+
+@needs_race_lab
+def test_fire_shows_exactly_one_winner(open_chapter):
+    assert_one_winner(fire(open_chapter(RACE_LAB)))
+
+
+# Broken on purpose in a running race lab's kernel: each must make the check above fail, or it proves nothing.
+CONDITIONS_IGNORED = """from labkit.front import Front
+_kept_check = Front._check
+Front._check = lambda self, write: None"""
+CONDITIONS_RESTORED = "Front._check = _kept_check"
+FIRE_DISCONNECTED = """import ipywidgets
+fire_buttons = [w for w in list(ipywidgets.Widget.widgets.values())
+                if isinstance(w, ipywidgets.Button) and 'labkit-fire' in w._dom_classes]
+assert fire_buttons, 'no Fire button in the kernel'
+for button in fire_buttons:
+    button._click_handlers.callbacks.clear()"""
+
+
+@needs_race_lab
+def test_the_race_check_fails_when_the_lab_breaks(open_chapter):
+    chapter = open_chapter(RACE_LAB, fresh=True)
+    assert chapter.execute(CONDITIONS_IGNORED) == "ok"
+    with pytest.raises(AssertionError, match="writers succeeded"):
+        assert_one_winner(fire(chapter))
+    assert chapter.execute(CONDITIONS_RESTORED) == "ok"
+    assert_one_winner(fire(chapter))  # healthy again: the failure above was the sabotage's
+    assert chapter.execute(FIRE_DISCONNECTED) == "ok"
+    with pytest.raises(AssertionError, match="drew no race table"):
+        fire(chapter)
+
+
+def test_the_error_check_sees_tracebacks_and_skipped_cells(jupyter_lab, open_chapter):
+    """A chapter with an expected error (tagged), an unexpected one, and a cell that never runs after it."""
+    import nbformat
+
+    notebook = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_code_cell("print('fine')"),
+        nbformat.v4.new_code_cell("raise ValueError('taught on purpose')", metadata={"tags": ["raises-exception"]}),
+        nbformat.v4.new_code_cell("raise RuntimeError('the lab broke')"),
+        nbformat.v4.new_code_cell("print('never runs')"),
+    ])
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    (jupyter_lab.root / "detector").mkdir(exist_ok=True)
+    nbformat.write(notebook, jupyter_lab.root / "detector" / "broken.ipynb")
+    problems = open_chapter("detector/broken.ipynb").problems()
+    assert [p.split("\n")[0] for p in problems] == [
+        "detector/broken.ipynb cell 2 shows an error:", "detector/broken.ipynb cell 3 did not run (prompt '[ ]:')"]
+    assert "RuntimeError: the lab broke" in problems[0]
+
+
+@pytest.mark.parametrize("name", QUIZ_NOTEBOOKS)
+def test_answering_a_quiz_question_changes_the_score(open_chapter, name):
+    chapter = open_chapter(f"notebooks/{name}")
+    score = chapter.page.locator(".labkit-quiz-score").first
+    before = score.inner_text()
+    assert SCORE.search(before), before
+    questions = chapter.page.locator(".labkit-quiz-question")
+    assert questions.count() >= 1
+    # The right answer is the quiz's business: try the options in turn until one moves the score.
+    for q in range(questions.count()):
+        options = questions.nth(q).locator("input[type=radio]")
+        assert options.count() >= 2, "a question needs at least two options"
+        for option in range(options.count()):
+            options.nth(option).check()
+            chapter.click(questions.nth(q).locator(".labkit-quiz-check"))
+            try:
+                expect(score).not_to_have_text(before, timeout=3000)
+            except AssertionError:
+                continue
+            assert SCORE.search(score.inner_text()), score.inner_text()
+            return
+    pytest.fail(f"no answer changed the score from {before!r}")
