@@ -12,7 +12,7 @@ import binascii
 from decimal import Decimal, InvalidOperation
 
 from .errors import validation
-from .expr_parse import Action, And, Arith, Between, Compare, Func, In, Node, Not, Or, Path, Value
+from .expr_parse import Action, And, Between, Compare, Func, In, Node, Not, Or, Path, Value
 
 def _kind(value) -> str | None:
     if isinstance(value, dict) and len(value) == 1:
