@@ -48,8 +48,12 @@ class RaceResult:
         return "ms" if self.mode == "threads" else "tick"
 
     @property
-    def held(self) -> bool:
+    def held(self) -> bool | None:
         return self.verdict.held
+
+    @property
+    def judgement(self) -> str:
+        return {True: "HELD", False: "BROKEN", None: "NOT CHECKED"}[self.held]
 
     def headline(self) -> str:
         how = f"staged, seed {self.seed}" if self.mode == "staged" else "threads"
@@ -69,14 +73,14 @@ class RaceResult:
     def summary_lines(self) -> list[str]:
         """The summary as lines of text: the same facts the summary view shows."""
         return [self.headline(), self.winners_line(),
-                f"invariant: {self.scenario.invariant}: {'HELD' if self.held else 'BROKEN'}",
+                f"invariant: {self.scenario.invariant}: {self.judgement}",
                 *(f"  {name}: {value}" for name, value in self.verdict.numbers.items()), *self.notes()]
 
     def __str__(self) -> str:
         return "\n".join(self.summary_lines())
 
     def __repr__(self) -> str:
-        return f"<race: {self.headline()}: invariant {'held' if self.held else 'broken'}>"
+        return f"<race: {self.headline()}: invariant {self.judgement.lower()}>"
 
     def _repr_html_(self) -> str:
         from ..views.report import report_html

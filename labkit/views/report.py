@@ -24,14 +24,19 @@ def race_table(result):
     times = ["start", "end", "latency"]
     if result.mode == "staged":
         frame[times] = frame[times].astype(int)
-    frame = frame.rename(columns={t: f"{t} ({result.unit})" for t in times})
-    classes = frame.apply(lambda column: result.frame["outcome"].map(lambda o: f"labkit-{kind_of(o)}"))
+    timed = [f"{t} ({result.unit})" for t in times]
+    frame = frame.rename(columns=dict(zip(times, timed)))
+    row_class = result.frame["outcome"].map(lambda outcome: f"labkit-{kind_of(outcome)}")
+    classes = frame.apply(lambda _: row_class)
     styles = [{"selector": f".labkit-{kind}", "props": [("background-color", tint)]}
               for kind, (tint, _, _) in KINDS.items()]
     styles.append({"selector": "td, th", "props": [("text-align", "left"), ("padding", "2px 6px")]})
-    return (frame.style.hide(axis="index").set_uuid("labkit-race").set_td_classes(classes)
+    # an id of its own per kind of run (two tables in one notebook must not share one), the same every run
+    uuid = f"race-{result.scenario.name}-{result.variant}-{result.mode}-{result.writers}-{result.seed}"
+    return (frame.style.hide(axis="index").set_uuid(uuid).set_td_classes(classes)
             .set_table_styles(styles).set_table_attributes(f'class="{TABLE_CLASS}"')
-            .format(precision=2, subset=[c for c in frame.columns if c.startswith(tuple(times))]))
+            .format(escape="html", subset=[c for c in frame.columns if c not in timed])
+            .format(precision=2, subset=timed))
 
 
 def table_html(result) -> str:
@@ -40,15 +45,14 @@ def table_html(result) -> str:
 
 def summary_html(result) -> str:
     """The summary: who won, whether the invariant held (with its numbers), and the final items."""
-    held = result.held
-    colour = KINDS["succeeded" if held else "condition"][1]
+    colour = {True: KINDS["succeeded"][1], False: KINDS["condition"][1], None: "grey"}[result.held]
     numbers = "".join(f"<li>{html.escape(str(k))}: <b>{html.escape(str(v))}</b></li>"
                       for k, v in result.verdict.numbers.items())
     notes = "".join(f"<div>{html.escape(line)}</div>" for line in result.notes())
     return (f'<div class="{SUMMARY_CLASS}" style="border-left:6px solid {colour};padding:4px 10px;margin:4px 0">'
             f"<div><b>{html.escape(result.headline())}</b></div><div>{html.escape(result.winners_line())}</div>"
             f"<div>invariant: {html.escape(result.scenario.invariant)}: "
-            f'<b style="color:{colour}">{"HELD" if held else "BROKEN"}</b></div>'
+            f'<b style="color:{colour}">{result.judgement}</b></div>'
             f"<ul style='margin:2px 0'>{numbers}</ul>{notes}</div>")
 
 

@@ -77,7 +77,7 @@ class RaceLab(widgets.VBox):
         self.runs.append({"run": len(self.runs) + 1, "scenario": result.scenario.name, "variant": result.variant,
                           "mode": result.mode, "writers": result.writers, "retry": result.policy.name,
                           "winners": len(result.winners), "losers": len(result.losers), "requests": len(result.frame),
-                          "invariant": "held" if result.held else "BROKEN",
+                          "invariant": {True: "held", False: "BROKEN", None: "not checked"}[result.held],
                           "race (ms)": round(result.elapsed * 1000, 1)})
         self.history.value = history_html(self.runs)
         return result
