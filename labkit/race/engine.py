@@ -22,7 +22,7 @@ import time
 from ..outcome import Outcome, attempt
 from .result import RaceResult
 from .retry import RetryPolicy, retry_policy
-from .scenario import Scenario, get_scenario
+from .scenario import Scenario, get_scenario, own_request
 from .steps import RecordingClient, Step
 
 MODES = ("threads", "staged")
@@ -95,7 +95,6 @@ def race(lab, scenario: Scenario | str, *, writers: int = 8, variant: str | None
     ``request(writer, client)`` that makes one boto3 call (see ``own_request`` to give it a setup).
     """
     if callable(scenario) and not isinstance(scenario, Scenario):
-        from .scenario import own_request
         scenario = own_request(scenario)
     scenario = get_scenario(scenario) if isinstance(scenario, str) else scenario
     if not 1 <= writers <= MAX_WRITERS:
@@ -151,8 +150,6 @@ def _run_staged(crew: list[_Writer], rng: random.Random) -> None:
 
     while live := [w for w in crew if not w.done]:
         for writer in rng.sample(live, len(live)):
-            if writer.done:
-                continue
             if writer.pause >= 1:  # backing off: sit this round out
                 writer.pause -= 1
                 continue
