@@ -54,7 +54,8 @@ def main(argv: list[str]) -> int:
         return 2
     ensure_venv()
     if command == "lab":
-        return subprocess.call([BIN / "jupyter", "lab", "notebooks/00_start_here.ipynb", *rest], cwd=ROOT)
+        as_root = ["--allow-root"] if hasattr(os, "geteuid") and os.geteuid() == 0 else []  # containers, Binder-like VMs
+        return subprocess.call([BIN / "jupyter", "lab", "notebooks/00_start_here.ipynb", *as_root, *rest], cwd=ROOT)
     ensure_chromium()
     return subprocess.call([PYTHON, "-m", "pytest", "tests", "notebooks", "--nbval",
                             "--nbval-sanitize-with", "tests/nbval_sanitize.cfg", *rest], cwd=ROOT)
