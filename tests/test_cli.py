@@ -165,8 +165,11 @@ def test_cli_processes_and_boto3_threads_race_with_one_winner(server_url, cli_en
     """Each round 8 ``aws`` processes and 24 boto3 threads put the same new key with
     ``attribute_not_exists(Username)``: exactly one of the 32 wins, and the item is the winner's."""
     config = Config(retries={"max_attempts": 1}, max_pool_connections=BOTO3_RACERS)
-    clients = [boto3.client("dynamodb", endpoint_url=server_url, region_name="us-east-1", config=config,
-                            aws_access_key_id="testing", aws_secret_access_key="testing") for _ in range(BOTO3_RACERS)]
+    # A session of our own: once labkit.connect() has run in this process, boto3's default session answers
+    # in-process, whatever the endpoint_url, and these writers would never reach the server.
+    session = boto3.session.Session(aws_access_key_id="testing", aws_secret_access_key="testing",
+                                    region_name="us-east-1")
+    clients = [session.client("dynamodb", endpoint_url=server_url, config=config) for _ in range(BOTO3_RACERS)]
     control = clients[0]
     control.create_table(TableName="Racers", BillingMode="PAY_PER_REQUEST",
                          AttributeDefinitions=[{"AttributeName": "Username", "AttributeType": "S"}],
@@ -215,6 +218,6 @@ def test_cli_processes_and_boto3_threads_race_with_one_winner(server_url, cli_en
         winners = [w for w, outcome in results.items() if outcome == "succeeded"]
         assert len(results) == CLI_RACERS + BOTO3_RACERS, results
         assert len(winners) == 1, f"round {round_number}: {results}"
-        assert set(results.values()) == {"succeeded", "ConditionalCheckFailedException"}, results
+        assert set(results.values()) == {"succeeded", "ConditionalCheckFailedException"}, f"round {round_number}: {results}"
         stored = control.get_item(TableName="Racers", Key={"Username": {"S": key}}, ConsistentRead=True)["Item"]
         assert stored["Writer"] == {"S": winners[0]}
