@@ -57,6 +57,8 @@ def install_hook(events, front: Front) -> None:
     """Answer every DynamoDB request of a botocore client or session in-process, before it is sent."""
 
     def before_send(request, **_):
+        if ".amazonaws.com" not in request.url:  # a client given its own endpoint_url goes where it was told
+            return None
         target = request.headers.get("X-Amz-Target")
         target = target.decode() if isinstance(target, bytes) else target
         status, data = answer(front, target, request.body)

@@ -48,6 +48,18 @@ def test_backend_comes_from_the_environment():
     assert out.strip() == "server True"
 
 
+def test_a_client_with_its_own_endpoint_is_not_captured_by_the_embedded_lab():
+    import boto3
+    from botocore.config import Config
+    from botocore.exceptions import EndpointConnectionError
+
+    labkit.connect()  # routes the default boto3 session to the embedded lab
+    elsewhere = boto3.client("dynamodb", endpoint_url="http://127.0.0.1:9",  # nothing listens on port 9
+                             config=Config(retries={"max_attempts": 1}, connect_timeout=2))
+    with pytest.raises(EndpointConnectionError):
+        elsewhere.list_tables()
+
+
 def test_unknown_backend_is_a_clear_error():
     with pytest.raises(ValueError, match="unknown labkit backend 'dynamo'"):
         labkit.connect("dynamo")
