@@ -190,8 +190,10 @@ class _ConditionChecker:
         self.misused(node.args)
         resolved = [self.operand(arg, local) for arg in node.args]
         arity = _CONDITION_FUNCTIONS.get(node.name)
-        if arity is None:
-            self.errors.setdefault("unknownFunction", f"Invalid function name; function: {node.name}")
+        if arity is None:  # DynamoDB names an update function misplaced here apart from an unknown one
+            place = "The function is not allowed in a condition expression" if node.name in _UPDATE_FUNCTIONS \
+                else "Invalid function name"
+            self.errors.setdefault("unknownFunction", f"{place}; function: {node.name}")
             return
         if arity != len(node.args):
             local.setdefault("operand", "Incorrect number of operands for operator or function; operator or "
@@ -278,7 +280,9 @@ def _update_value(node: Node, ctx: Context, errors: dict):
     name = node.op if isinstance(node, Arith) else node.name
     literals = [_update_value(arg, ctx, errors) for arg in args]
     if not isinstance(node, Arith) and node.name not in _UPDATE_FUNCTIONS:
-        errors.setdefault("unknownFunction", f"Invalid function name; function: {node.name}")
+        place = "The function is not allowed in an update expression" if node.name in _CONDITION_FUNCTIONS \
+            else "Invalid function name"
+        errors.setdefault("unknownFunction", f"{place}; function: {node.name}")
         return None
     if "function" in errors:
         return None
