@@ -14,12 +14,25 @@ def quiz():
     return Quiz("race_lab")
 
 
-def test_the_bank_is_well_formed(quiz):
-    assert len(quiz.questions) >= 8
+@pytest.mark.parametrize("bank, at_least", [("race_lab", 8), ("start_here", 4)])
+def test_every_bank_is_well_formed(bank, at_least):
+    quiz = Quiz(bank)
+    assert len(quiz.questions) >= at_least
     assert len({q.id for q in quiz.questions}) == len(quiz.questions)
     for question in quiz.questions:
         assert 0 <= question.answer < len(question.options) and len(question.options) >= 3
         assert len(question.why) > 40
+
+
+def test_every_chapter_ends_with_its_scored_quiz():
+    from pathlib import Path
+
+    for notebook in sorted(Path(__file__).parent.parent.glob("notebooks/*.ipynb")):
+        cells = json.loads(notebook.read_text())["cells"]
+        quiz_cells = [c for c in cells if c["cell_type"] == "code" and "quiz_widget(" in "".join(c["source"])]
+        assert quiz_cells, f"{notebook.name} has no check-yourself quiz"
+        bank = "".join(quiz_cells[-1]["source"]).split('quiz_widget("')[1].split('"')[0]
+        assert Quiz(bank).questions
 
 
 def test_grade_counts_right_answers_only(quiz):

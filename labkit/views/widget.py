@@ -29,9 +29,11 @@ class RaceLab(widgets.VBox):
         self.scenario = widgets.Dropdown(options=[(s.title, name) for name, s in catalogue.items()], value=scenario,
                                          description="scenario")
         self.writers = widgets.IntSlider(value=writers, min=1, max=MAX_WRITERS, description="writers")
-        self.variant = widgets.ToggleButtons(options=catalogue[scenario].variants, value=variant, description="variant")
+        self.variant = widgets.ToggleButtons(options=catalogue[scenario].variants, value=variant, description="variant",
+                                             style={"description_width": "initial"})
         self.retry = widgets.Dropdown(options=list(RETRY_POLICIES), value=retry, description="retry")
-        self.mode = widgets.ToggleButtons(options=MODES, value=mode, description="mode")
+        self.mode = widgets.ToggleButtons(options=MODES, value=mode, description="mode",
+                                          style={"description_width": "initial"})
         self.fire = widgets.Button(description="Fire", button_style="danger", icon="bolt")
         self.fire.add_class(FIRE_CLASS)
         self.story = widgets.HTML()
