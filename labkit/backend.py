@@ -141,7 +141,8 @@ class Lab:
         if not self.front:
             return []
         return [f"table status: CREATING lasts {self.front.creating_seconds} s here (minutes at most on AWS)",
-                "TransactionConflict: only when a lesson turns on the conflict simulator",
+                "TransactionConflict: never happens here, since every request runs alone and none can overlap "
+                "a transaction in flight",
                 "time: the lab's clock can be advanced (ClientRequestToken's 10-minute window)"]
 
     def describe(self) -> str:
