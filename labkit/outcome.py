@@ -36,13 +36,17 @@ class Outcome:
         return "succeeded" if self.succeeded else self.code
 
     def _repr_html_(self) -> str:
-        colour = "#d9f2d9" if self.succeeded else "#f8d7da"
+        from .views.colours import KINDS, kind_of  # the race tables' palette; drawn only in a notebook
+
+        colour = KINDS[kind_of(self.label)][1]
         rows = [("operation", self.operation), ("outcome", self.label), ("message", self.message),
                 ("item", self.item), ("cancellation reasons", self.reasons or None),
                 ("consumed capacity", self.capacity), ("latency", f"{self.latency_ms:.1f} ms")]
-        body = "".join(f"<tr><th style='text-align:left'>{k}</th><td style='text-align:left'>{html.escape(str(v))}</td></tr>"
-                       for k, v in rows if v is not None)
-        return f"<table style='background:{colour}' class='labkit-outcome'>{body}</table>"
+        body = "".join(
+            f"<tr><th style='text-align:left'>{k}</th><td style='text-align:left{style}'>{html.escape(str(v))}</td></tr>"
+            for k, v, style in ((k, v, f";color:{colour};font-weight:bold" if k == "outcome" else "") for k, v in rows)
+            if v is not None)
+        return f"<table class='labkit-outcome'>{body}</table>"
 
     def __repr__(self) -> str:
         return f"{self.operation}: {self.label}" + (f" ({self.message})" if self.message else "")

@@ -29,11 +29,9 @@ class RaceLab(widgets.VBox):
         self.scenario = widgets.Dropdown(options=[(s.title, name) for name, s in catalogue.items()], value=scenario,
                                          description="scenario")
         self.writers = widgets.IntSlider(value=writers, min=1, max=MAX_WRITERS, description="writers")
-        self.variant = widgets.ToggleButtons(options=catalogue[scenario].variants, value=variant, description="variant",
-                                             style={"description_width": "initial"})
+        self.variant = widgets.ToggleButtons(options=catalogue[scenario].variants, value=variant)
         self.retry = widgets.Dropdown(options=list(RETRY_POLICIES), value=retry, description="retry")
-        self.mode = widgets.ToggleButtons(options=MODES, value=mode, description="mode",
-                                          style={"description_width": "initial"})
+        self.mode = widgets.ToggleButtons(options=MODES, value=mode)
         self.fire = widgets.Button(description="Fire", button_style="danger", icon="bolt")
         self.fire.add_class(FIRE_CLASS)
         self.story = widgets.HTML()
@@ -47,7 +45,8 @@ class RaceLab(widgets.VBox):
         self.fire.on_click(lambda _: self.fire_once())
         self._scenario_changed()
         code = widgets.Accordion(children=[self.code], titles=("the boto3 the writers run",))
-        super().__init__([self.scenario, self.story, self.variant, self.writers, self.retry, self.mode, code,
+        super().__init__([self.scenario, self.story, _labelled("variant", self.variant), self.writers, self.retry,
+                          _labelled("mode", self.mode), code,
                           self.fire, self.summary, self.picture, self.table, self.history])
 
     def _scenario_changed(self, *_):
@@ -83,6 +82,14 @@ class RaceLab(widgets.VBox):
                           "race (ms)": round(result.elapsed * 1000, 1)})
         self.history.value = history_html(self.runs)
         return result
+
+
+def _labelled(text: str, widget) -> widgets.HBox:
+    """A label in the column the other controls' descriptions use (ToggleButtons puts its own above)."""
+    label = widgets.HTML(f"<div style='text-align:right'>{html.escape(text)}</div>",
+                         layout=widgets.Layout(width="var(--jp-widgets-inline-label-width)", margin="0 8px 0 0",
+                                               flex="0 0 auto"))
+    return widgets.HBox([label, widget])
 
 
 def history_html(runs: list[dict]) -> str:
