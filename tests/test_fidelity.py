@@ -188,6 +188,16 @@ def test_numbers_are_stored_in_canonical_form(client, table):
     assert item(client, table)["e"] == {"N": "100"}
 
 
+def test_batch_write_checks_items_as_put_does(client, table):
+    client.batch_write_item(RequestItems={table: [{"PutRequest": {"Item": {"pk": {"S": "k"}, "n": {"N": "007.50"}}}}]})
+    assert item(client, table)["n"] == {"N": "7.5"}
+    duplicate = labkit.attempt(client.batch_write_item, RequestItems={table: [
+        {"PutRequest": {"Item": {"pk": {"S": "j"}, "tags": {"SS": ["a", "a"]}}}}]})
+    assert (duplicate.code, duplicate.message) == (
+        "ValidationException", "One or more parameter values were invalid: Input collection [a, a] contains duplicates.")
+    assert item(client, table, "j") is None
+
+
 def test_update_with_only_a_key_creates_the_item(client, table):
     client.update_item(TableName=table, Key={"pk": {"S": "new"}})
     assert item(client, table, "new") == {"pk": {"S": "new"}}

@@ -259,6 +259,25 @@ class Front:
         capacity[0] = items.read_units(self._get(table, params["Key"]), bool(params.get("ConsistentRead")))
         return result | self._capacity(params, table.name, capacity[0], "ReadCapacityUnits")
 
+    def _batch_write_item(self, operation: str, params: dict, capacity: list) -> dict:
+        """Items checked and numbers normalised as in PutItem; a batch takes no conditions at all."""
+        batches = {}
+        for name, requests in (params.get("RequestItems") or {}).items():
+            table = self._table(name)
+            checked = []
+            for request in requests:
+                if "PutRequest" in request:
+                    item = items.normalise_map(request["PutRequest"]["Item"])
+                    self._key(table, item, whole_item=True)
+                    items.check_item_size(item)
+                    request = {"PutRequest": {"Item": item}}
+                elif "DeleteRequest" in request:
+                    key = items.normalise_map(request["DeleteRequest"]["Key"])
+                    request = {"DeleteRequest": {"Key": self._key(table, key, whole_item=False)}}
+                checked.append(request)
+            batches[name] = checked
+        return self._passthrough(operation, {**params, "RequestItems": batches}, capacity)
+
     # -- transactions ------------------------------------------------------------------------------
 
     def _transact_write_items(self, operation: str, params: dict, capacity: list) -> dict:
