@@ -165,10 +165,7 @@ class Front:
         params = dict(params)
         parsed = expressions.validate_request(kind, params)
         table = self._table(params["TableName"])
-        for name in ("Item", "Key"):
-            if name in params:
-                params[name] = items.normalise_map(params[name])
-        for name in ("ExpressionAttributeValues",):
+        for name in ("Item", "Key", "ExpressionAttributeValues"):
             if name in params:
                 params[name] = items.normalise_map(params[name])
         if kind in ("Put", "PutItem"):
@@ -314,14 +311,13 @@ class Front:
         capacity[0] = sum(per_table.values())
         answer = self._capacity_list(params, per_table, "WriteCapacityUnits")
         if token:
-            self.tokens.remember(token, params, {"tables": {w.table.name: 0 for w in writes}, "keys": [
-                (w.table.name, w.key) for w in writes]})
+            self.tokens.remember(token, params, [(w.table.name, w.key) for w in writes])
         return answer
 
-    def _replay_answer(self, params: dict, replayed: dict, capacity: list) -> dict:
+    def _replay_answer(self, params: dict, keys: list, capacity: list) -> dict:
         """A replay changes nothing; it reads the items again (transactional reads, 2 RCU per 4 KB)."""
         per_table: dict[str, float] = {}
-        for table_name, key in replayed["keys"]:
+        for table_name, key in keys:
             table = self.backend.tables.get(table_name)
             item = self._get(table, key) if table else None
             per_table[table_name] = per_table.get(table_name, 0) + 2 * items.read_units(item, True)

@@ -1,7 +1,7 @@
 """ClientRequestToken, as the TransactWriteItems API reference describes it.
 
 A token is remembered for 10 minutes after its request completes. Within that window a replay with the
-same parameters changes nothing and returns the first answer; the same token with other parameters is an
+same parameters changes nothing and succeeds; the same token with other parameters is an
 ``IdempotentParameterMismatchException``. The window runs on the lab's clock, which a lesson can advance
 instead of waiting ten real minutes.
 """
@@ -33,7 +33,7 @@ class Clock:
 @dataclass
 class _Entry:
     fingerprint: str
-    response: dict
+    keys: list  # (table, key) of every item the transaction wrote: what a replay reads again
     completed_at: float
 
 
@@ -46,8 +46,8 @@ class Tokens:
     def fingerprint(params: dict) -> str:
         return json.dumps({k: v for k, v in params.items() if k != "ClientRequestToken"}, sort_keys=True, default=str)
 
-    def replay(self, token: str, params: dict) -> dict | None:
-        """The stored answer for a replay, None for a new token; raises on a mismatched replay."""
+    def replay(self, token: str, params: dict) -> list | None:
+        """The keys the first request wrote, for a replay; None for a new token; raises on a mismatch."""
         entry = self._entries.get(token)
         if entry is None:
             return None
@@ -59,7 +59,7 @@ class Tokens:
                 "IdempotentParameterMismatchException",
                 "The request uses the same client token as a previous, but non-identical request.",
             )
-        return entry.response
+        return entry.keys
 
-    def remember(self, token: str, params: dict, response: dict) -> None:
-        self._entries[token] = _Entry(self.fingerprint(params), response, self.clock.now())
+    def remember(self, token: str, params: dict, keys: list) -> None:
+        self._entries[token] = _Entry(self.fingerprint(params), keys, self.clock.now())
