@@ -141,3 +141,17 @@ def test_batch_write_takes_no_condition_botocore_refuses_to_send(client, table):
         {"PutRequest": {"Item": {"pk": {"S": "x"}}, "ConditionExpression": "attribute_not_exists(pk)"}}]})
     assert outcome.code == "ParamValidationError"
     assert 'Unknown parameter in RequestItems.' in outcome.message and "ConditionExpression" in outcome.message
+
+
+def test_unknown_operation_and_internal_faults_are_answers_not_tracebacks(lab, table, monkeypatch):
+    for operation in ("Call", "Get", "NoSuchThing"):  # "Call" and "Get" name methods inside the front
+        status, body = lab.front.handle(operation, {"TableName": table})
+        assert (status, body["__type"].split("#")[-1]) == (400, "UnknownOperationException")
+
+    def broken(*_):
+        raise KeyError("boom")
+
+    monkeypatch.setattr(lab.front, "_get", broken)
+    outcome = labkit.attempt(lab.client.put_item, TableName=table, Item={"pk": {"S": "k"}})
+    assert outcome.code == "InternalServerError"
+    assert "KeyError" in outcome.message

@@ -98,16 +98,28 @@ class Front:
         capacity = [0.0]
         try:
             with self.lock:
-                body = getattr(self, "_" + _snake(operation), self._passthrough)(operation, params, capacity)
+                body = self._handler(operation)(operation, params, capacity)
             status, code = 200, None
         except DynamoError as error:
             status, code, body = error.status, error.code, error.body()
         except JsonRESTError as error:  # moto's own answer for what the front leaves to it
             status, body = error.code, json.loads(error.description)
             code = body.get("__type", "").split("#")[-1]
+        except Exception as error:  # a fault of the lab's, answered as DynamoDB answers its own faults
+            status, code = 500, "InternalServerError"
+            body = DynamoError(code, f"labkit could not answer {operation}: {type(error).__name__}: {error}",
+                               status).body()
         self.trace.append(TraceEntry(operation, params.get("TableName"), threading.current_thread().name,
                                      start, time.perf_counter(), status, code, capacity[0]))
         return status, body
+
+    def _handler(self, operation: str):
+        """The front's own handler, else moto's for an operation moto implements, else DynamoDB's refusal."""
+        if operation in _OWN_HANDLERS:
+            return getattr(self, _OWN_HANDLERS[operation])
+        if _snake(operation) in vars(DynamoHandler):
+            return self._passthrough
+        raise DynamoError("UnknownOperationException", "")
 
     # -- helpers -----------------------------------------------------------------------------------
 
@@ -243,8 +255,6 @@ class Front:
         capacity[0] = items.write_units(write.old, new)
         result.pop("ConsumedCapacity", None)
         return result | self._capacity(params, write.table.name, capacity[0], "WriteCapacityUnits")
-
-    _put_item = _update_item = _delete_item = _single_write
 
     def _get_item(self, operation: str, params: dict, capacity: list) -> dict:
         expressions.validate_request(operation, params)
@@ -397,6 +407,14 @@ class Front:
         if params.get("ReturnConsumedCapacity", "NONE") == "NONE":
             result.pop("ConsumedCapacity", None)
         return result
+
+
+_OWN_HANDLERS = {
+    "PutItem": "_single_write", "UpdateItem": "_single_write", "DeleteItem": "_single_write",
+    "GetItem": "_get_item", "BatchWriteItem": "_batch_write_item",
+    "TransactWriteItems": "_transact_write_items", "TransactGetItems": "_transact_get_items",
+    "CreateTable": "_create_table", "DescribeTable": "_describe_table", "DeleteTable": "_delete_table",
+}
 
 
 def _snake(name: str) -> str:
