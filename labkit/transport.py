@@ -14,7 +14,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from botocore.awsrequest import AWSResponse
 
-from .front import Front
+from .front import Front, shapes
+from .front.errors import DynamoError
 
 SERVER_BANNER = "labkit-dynamodb"
 
@@ -29,17 +30,22 @@ def _default(value):
     raise TypeError(f"cannot encode {type(value).__name__}")
 
 
-def answer(front: Front, target: str, body: bytes) -> tuple[int, bytes]:
-    """Run one wire request through the front: (HTTP status, response body)."""
+def answer(front: Front, target: str, body: bytes, *, shape_checked: bool = False) -> tuple[int, bytes]:
+    """Run one wire request through the front: (HTTP status, response body). ``shape_checked``: botocore
+    has already checked the request against the API model, as it does before anything it sends."""
     operation = target.rsplit(".", 1)[-1]
     try:
         params = json.loads(body or b"{}")
+        if not isinstance(params, dict):
+            raise DynamoError("SerializationException", "Start of structure or map found where not expected.")
+        if not shape_checked:
+            shapes.check(operation, params)
     except ValueError:
-        params = None
-    if not isinstance(params, dict):
-        return 400, json.dumps({"__type": "com.amazon.coral.service#SerializationException",
-                                "message": "Start of structure or map found where not expected."}).encode()
-    status, payload = front.handle(operation, params)
+        status, payload = 400, DynamoError("SerializationException", "Unexpected character in the request body").body()
+    except DynamoError as error:
+        status, payload = error.status, error.body()
+    else:
+        status, payload = front.handle(operation, params)
     return status, json.dumps(payload, default=_default).encode()
 
 
@@ -61,7 +67,7 @@ def install_hook(events, front: Front) -> None:
             return None
         target = request.headers.get("X-Amz-Target")
         target = target.decode() if isinstance(target, bytes) else target
-        status, data = answer(front, target, request.body)
+        status, data = answer(front, target, request.body, shape_checked=True)
         headers = {"Content-Type": "application/x-amz-json-1.0", "Content-Length": str(len(data))}
         return AWSResponse(request.url, status, headers, _Raw(data))
 

@@ -155,3 +155,39 @@ def test_unknown_operation_and_internal_faults_are_answers_not_tracebacks(lab, t
     outcome = labkit.attempt(lab.client.put_item, TableName=table, Item={"pk": {"S": "k"}})
     assert outcome.code == "InternalServerError"
     assert "KeyError" in outcome.message
+
+
+WIRE_CASES = [
+    ("PutItem", {}, "ValidationException",
+     "2 validation errors detected: Value null at 'tableName' failed to satisfy constraint: Member must not be "
+     "null; Value null at 'item' failed to satisfy constraint: Member must not be null"),
+    ("PutItem", {"TableName": "T", "Item": []}, "SerializationException", "Start of list found where not expected"),
+    ("PutItem", {"TableName": 5, "Item": {}}, "SerializationException", "NUMBER_VALUE cannot be converted to String"),
+    ("GetItem", {"TableName": "T"}, "ValidationException",
+     "1 validation error detected: Value null at 'key' failed to satisfy constraint: Member must not be null"),
+    ("TransactWriteItems", {"TransactItems": [{"Put": {"TableName": "T"}}]}, "ValidationException",
+     "1 validation error detected: Value null at 'transactItems.1.member.put.item' failed to satisfy constraint: "
+     "Member must not be null"),
+    ("TransactWriteItems", {"TransactItems": []}, "ValidationException",
+     "1 validation error detected: Value '[]' at 'transactItems' failed to satisfy constraint: Member must have "
+     "length greater than or equal to 1"),
+    ("TransactWriteItems", {"TransactItems": [{}]}, "ValidationException",
+     "TransactItems can only contain one of Check, Put, Update or Delete"),
+]
+
+
+@pytest.mark.parametrize("operation, body, code, message", WIRE_CASES, ids=[f"{c[0]}-{i}" for i, c in enumerate(WIRE_CASES)])
+def test_malformed_wire_requests_get_the_services_answer(operation, body, code, message):
+    """What curl or another SDK could send to the server; boto3 and the CLI refuse these before sending."""
+    import json
+    import urllib.error
+    import urllib.request
+
+    server = labkit.serve(0)
+    request = urllib.request.Request(server.url, data=json.dumps(body).encode(), headers={
+        "X-Amz-Target": f"DynamoDB_20120810.{operation}", "Content-Type": "application/x-amz-json-1.0"})
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(request, timeout=10)
+    answer = json.load(refused.value)
+    assert refused.value.code == 400
+    assert (answer["__type"].split("#")[-1], answer["message"]) == (code, message)

@@ -299,6 +299,8 @@ class Front:
                 return self._replay_answer(params, replayed, capacity)
         writes = []
         for action in actions:
+            if len(action) != 1 or not set(action) <= {"ConditionCheck", "Put", "Update", "Delete"}:
+                raise validation("TransactItems can only contain one of Check, Put, Update or Delete")
             (kind, body), = action.items()
             writes.append(self._prepare(kind, body))
         seen = set()
