@@ -42,10 +42,14 @@ class Outcome:
         rows = [("operation", self.operation), ("outcome", self.label), ("message", self.message),
                 ("item", self.item), ("cancellation reasons", self.reasons or None),
                 ("consumed capacity", self.capacity), ("latency", f"{self.latency_ms:.1f} ms")]
-        body = "".join(
-            f"<tr><th style='text-align:left'>{k}</th><td style='text-align:left{style}'>{html.escape(str(v))}</td></tr>"
-            for k, v, style in ((k, v, f";color:{colour};font-weight:bold" if k == "outcome" else "") for k, v in rows)
-            if v is not None)
+        cells = []
+        for name, value in rows:
+            if value is None:
+                continue
+            style = f";color:{colour};font-weight:bold" if name == "outcome" else ""
+            cells.append(f"<tr><th style='text-align:left'>{name}</th>"
+                         f"<td style='text-align:left{style}'>{html.escape(str(value))}</td></tr>")
+        body = "".join(cells)
         return f"<table class='labkit-outcome'>{body}</table>"
 
     def __repr__(self) -> str:

@@ -157,6 +157,16 @@ class Front:
                                  f"cannot contain an empty string value. Key: {name}")
         return {name: attributes[name] for name in key_names}
 
+    def _checked_key(self, table, key: dict) -> dict:
+        """A request's Key, numbers normalised, or DynamoDB's error when it does not fit the table's schema."""
+        return self._key(table, items.normalise_map(key), whole_item=False)
+
+    def _item_key(self, table, item: dict) -> dict:
+        """The key of an item to put (already normalised), after the key and the 400 KB limit are checked."""
+        key = self._key(table, item, whole_item=True)
+        items.check_item_size(item)
+        return key
+
     def _get(self, table, key: dict) -> dict | None:
         """The stored item, as a copy: moto may change its own lists in place during a later write."""
         item = self.backend.get_item(table.name, key)
@@ -181,8 +191,7 @@ class Front:
             if name in params:
                 params[name] = items.normalise_map(params[name])
         if kind in ("Put", "PutItem"):
-            key = self._key(table, params["Item"], whole_item=True)
-            items.check_item_size(params["Item"])
+            key = self._item_key(table, params["Item"])
         else:
             key = self._key(table, params.get("Key") or {}, whole_item=False)
         write = _Write(kind.removesuffix("Item"), params, table, key, update=parsed.update)
@@ -250,8 +259,10 @@ class Front:
                 capacity[0] = items.write_units(write.old)
             raise
         result = self._apply(write)
-        new = {"Put": lambda: write.params["Item"], "Delete": lambda: None}.get(
-            write.kind, lambda: self._get(write.table, write.key))()
+        if write.kind == "Put":
+            new = write.params["Item"]
+        else:
+            new = None if write.kind == "Delete" else self._get(write.table, write.key)
         capacity[0] = items.write_units(write.old, new)
         result.pop("ConsumedCapacity", None)
         return result | self._capacity(params, write.table.name, capacity[0], "WriteCapacityUnits")
@@ -259,8 +270,7 @@ class Front:
     def _get_item(self, operation: str, params: dict, capacity: list) -> dict:
         expressions.validate_request(operation, params)
         table = self._table(params["TableName"])
-        params = {**params, "Key": items.normalise_map(params["Key"])}
-        self._key(table, params["Key"], whole_item=False)
+        params = {**params, "Key": self._checked_key(table, params["Key"])}
         result = self._call("get_item", params)
         result.pop("ConsumedCapacity", None)
         capacity[0] = items.read_units(self._get(table, params["Key"]), bool(params.get("ConsistentRead")))
@@ -275,12 +285,10 @@ class Front:
             for request in requests:
                 if "PutRequest" in request:
                     item = items.normalise_map(request["PutRequest"]["Item"])
-                    self._key(table, item, whole_item=True)
-                    items.check_item_size(item)
+                    self._item_key(table, item)
                     request = {"PutRequest": {"Item": item}}
                 elif "DeleteRequest" in request:
-                    key = items.normalise_map(request["DeleteRequest"]["Key"])
-                    request = {"DeleteRequest": {"Key": self._key(table, key, whole_item=False)}}
+                    request = {"DeleteRequest": {"Key": self._checked_key(table, request["DeleteRequest"]["Key"])}}
                 checked.append(request)
             batches[name] = checked
         return self._passthrough(operation, {**params, "RequestItems": batches}, capacity)
@@ -375,7 +383,7 @@ class Front:
             body = action.get("Get", {})
             expressions.validate_request("GetItem", body)
             table = self._table(body.get("TableName"))
-            key = self._key(table, items.normalise_map(body.get("Key") or {}), whole_item=False)
+            key = self._checked_key(table, body.get("Key") or {})
             per_table[table.name] = per_table.get(table.name, 0) + 2 * items.read_units(self._get(table, key), True)
         result = self._call("transact_get_items", {k: v for k, v in params.items() if k != "ReturnConsumedCapacity"})
         result.pop("ConsumedCapacity", None)
