@@ -38,8 +38,9 @@ class RaceResult:
         frame = frame.sort_values(["start", "writer"], kind="stable").reset_index(drop=True)
         frame["item"] = frame["item"].map(tidy)
         final = {table: [tidy(item) for item in scan_all(client, table)] for table in scenario.tables}
+        won = set(winners)
         return cls(scenario, variant, mode, policy, seed, writers, frame, winners,
-                   [n for n in range(1, writers + 1) if n not in set(winners)], final,
+                   [n for n in range(1, writers + 1) if n not in won], final,
                    scenario.check(final, frame, writers), elapsed)
 
     @property
