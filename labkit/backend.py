@@ -165,8 +165,9 @@ class Lab:
 
 
 def _config() -> Config:
-    # The lab answers at once; DynamoDB's default retries would hide a learner's error behind back-off.
-    return Config(retries={"max_attempts": 1, "mode": "standard"}, max_pool_connections=64)
+    # The lab answers at once; retries would hide a learner's error behind back-off (and repeat a write).
+    # total_max_attempts counts the first attempt; the older max_attempts counts only retries.
+    return Config(retries={"total_max_attempts": 1, "mode": "standard"}, max_pool_connections=64)
 
 
 def connect(backend: str | None = None, *, region: str | None = None, endpoint_url: str | None = None,

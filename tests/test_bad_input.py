@@ -144,14 +144,14 @@ def test_batch_write_takes_no_condition_botocore_refuses_to_send(client, table):
 
 
 def test_unknown_operation_and_internal_faults_are_answers_not_tracebacks(lab, table, monkeypatch):
-    for operation in ("Call", "Get", "NoSuchThing"):  # "Call" and "Get" name methods inside the front
+    for operation in ("Call", "Get", "Passthrough", "NoSuchThing"):  # names of methods inside the front and its store
         status, body = lab.front.handle(operation, {"TableName": table})
         assert (status, body["__type"].split("#")[-1]) == (400, "UnknownOperationException")
 
     def broken(*_):
         raise KeyError("boom")
 
-    monkeypatch.setattr(lab.front, "_get", broken)
+    monkeypatch.setattr(lab.front.store, "get", broken)
     outcome = labkit.attempt(lab.client.put_item, TableName=table, Item={"pk": {"S": "k"}})
     assert outcome.code == "InternalServerError"
     assert "KeyError" in outcome.message

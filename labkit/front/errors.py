@@ -21,6 +21,7 @@ class DynamoError(Exception):
         self.message = message
         self.status = status
         self.extra = extra
+        self.capacity = 0.0  # what the request consumed although it failed (a failed condition costs a write)
 
     def body(self) -> dict:
         return {"__type": _PREFIXES.get(self.code, _SERVICE_PREFIX) + self.code, "message": self.message, **self.extra}
@@ -37,3 +38,19 @@ def conditional_check_failed(item: dict | None = None) -> DynamoError:
 
 def resource_not_found(message: str = "Requested resource not found") -> DynamoError:
     return DynamoError("ResourceNotFoundException", message)
+
+
+def transaction_canceled(reasons: list[dict]) -> DynamoError:
+    codes = ", ".join(r["Code"] for r in reasons)
+    return DynamoError("TransactionCanceledException",
+                       f"Transaction cancelled, please refer cancellation reasons for specific reasons [{codes}]",
+                       CancellationReasons=reasons)
+
+
+def unknown_operation() -> DynamoError:
+    return DynamoError("UnknownOperationException", "")
+
+
+def internal_error(operation: str, error: Exception) -> DynamoError:
+    """A fault of the lab's own, answered as DynamoDB answers its faults (HTTP 500), never as a traceback."""
+    return DynamoError("InternalServerError", f"labkit could not answer {operation}: {type(error).__name__}: {error}", 500)

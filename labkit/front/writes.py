@@ -1,0 +1,170 @@
+"""One write, single or inside a transaction: validate it, read the item it names, decide its condition,
+apply it in moto. Also the single-item operations built on that (PutItem, UpdateItem, DeleteItem),
+GetItem, and BatchWriteItem (which takes no conditions at all).
+
+Handlers take the front and the request, and return (answer, capacity units consumed).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from . import capacity, expressions, items, legacy
+from .errors import DynamoError, conditional_check_failed
+
+_CONDITION_KEYS = ("ConditionExpression", "Expected", "ConditionalOperator", "ReturnValuesOnConditionCheckFailure")
+_PLACEHOLDER = re.compile(r"[:#][A-Za-z0-9_]+")
+
+
+@dataclass
+class Condition:
+    tree: object
+    names: dict | None
+    values: dict | None
+
+    def holds(self, item: dict | None) -> bool:
+        return expressions.evaluate(self.tree, item, self.names, self.values)
+
+
+@dataclass
+class Write:
+    """One write, single or in a transaction, ready to check and apply."""
+
+    kind: str  # Put, Update, Delete or ConditionCheck
+    params: dict
+    table: object
+    key: dict
+    condition: Condition | None = None
+    update: object = None
+    old: dict | None = None
+    extra: dict = field(default_factory=dict)
+
+
+def prepare(store, kind: str, params: dict) -> Write:
+    """Validate one write (single or transaction action) and read the item it names."""
+    params = dict(params)
+    parsed = expressions.validate_request(kind, params)
+    table = store.table(params["TableName"])
+    for name in ("Item", "Key", "ExpressionAttributeValues"):
+        if name in params:
+            params[name] = items.normalise_map(params[name])
+    if kind in ("Put", "PutItem"):
+        key = store.item_key(table, params["Item"])
+    else:
+        key = store.key(table, params.get("Key") or {}, whole_item=False)
+    write = Write(kind.removesuffix("Item"), params, table, key, update=parsed.update)
+    names, values = params.get("ExpressionAttributeNames"), params.get("ExpressionAttributeValues")
+    if parsed.condition is not None:
+        write.condition = Condition(parsed.condition, names, values)
+    elif params.get("Expected"):
+        write.condition = _legacy_condition(params)
+    if params.get("AttributeUpdates"):
+        text, u_names, u_values = legacy.attribute_updates_as_expression(params.pop("AttributeUpdates"))
+        params.update(UpdateExpression=text, ExpressionAttributeNames={**(names or {}), **u_names},
+                      ExpressionAttributeValues={**(values or {}), **items.normalise_map(u_values)})
+        write.update = expressions.validate_request("UpdateItem", {
+            k: params[k] for k in ("UpdateExpression", "ExpressionAttributeNames", "ExpressionAttributeValues")}).update
+    write.old = store.get(table, key)
+    return write
+
+
+def _legacy_condition(params: dict) -> Condition:
+    """``Expected`` rewritten as a condition expression, decided by the same evaluator."""
+    text, names, values = legacy.expected_as_condition(params["Expected"], params.get("ConditionalOperator"))
+    values = items.normalise_map(values) or None  # Exists: false and NULL need no values at all
+    tree = expressions.validate_request("ConditionCheck", {
+        "ConditionExpression": text, "ExpressionAttributeNames": names, "ExpressionAttributeValues": values}).condition
+    return Condition(tree, names, values)
+
+
+def check(write: Write) -> None:
+    """Raise what DynamoDB answers when the write's condition is false or its update cannot apply."""
+    if write.condition is not None and not write.condition.holds(write.old):
+        wants_old = write.params.get("ReturnValuesOnConditionCheckFailure") == "ALL_OLD"
+        raise conditional_check_failed(write.old if wants_old else None)
+    if write.update is not None:
+        expressions.check_update(write.update, write.old, write.params.get("ExpressionAttributeNames"),
+                                 write.params.get("ExpressionAttributeValues"))
+
+
+def apply(store, write: Write) -> dict:
+    """Carry out a checked write in moto, without the condition the front has already decided."""
+    params = {k: v for k, v in write.params.items() if k not in _CONDITION_KEYS and k != "ReturnConsumedCapacity"}
+    # moto rejects placeholders its part of the request no longer uses, so keep only the update's own
+    used = set(_PLACEHOLDER.findall(params.get("UpdateExpression", "")))
+    for name in ("ExpressionAttributeNames", "ExpressionAttributeValues"):
+        kept = {k: v for k, v in (params.pop(name, None) or {}).items() if k in used}
+        if kept:
+            params[name] = kept
+    if write.kind == "Put":
+        return store.call("put_item", params)
+    if write.kind == "Delete":
+        return store.call("delete_item", params)
+    if write.kind == "Update":
+        if write.update is None:  # UpdateItem with only a Key: DynamoDB creates the key-only item
+            return _update_key_only(store, write)
+        return store.call("update_item", params)
+    return {}
+
+
+def _update_key_only(store, write: Write) -> dict:
+    if write.old is None:
+        store.call("put_item", {"TableName": write.table.name, "Item": write.key})
+    wanted = write.params.get("ReturnValues", "NONE")
+    if wanted in ("ALL_NEW", "ALL_OLD") and (write.old or wanted == "ALL_NEW"):
+        return {"Attributes": write.old or write.key}
+    return {}
+
+
+def new_item(store, write: Write) -> dict | None:
+    """The item as a write left it."""
+    if write.kind == "Put":
+        return write.params["Item"]
+    return None if write.kind == "Delete" else store.get(write.table, write.key)
+
+
+# -- handlers --------------------------------------------------------------------------------------
+
+def single_write(front, operation: str, params: dict) -> tuple[dict, float]:
+    write = prepare(front.store, operation, params)
+    try:
+        check(write)
+    except DynamoError as error:
+        if error.code == "ConditionalCheckFailedException":  # a failed condition still costs a write
+            error.capacity = items.write_units(write.old)
+        raise
+    result = apply(front.store, write)
+    units = items.write_units(write.old, new_item(front.store, write))
+    result.pop("ConsumedCapacity", None)
+    return result | capacity.single(params, write.table.name, units, "WriteCapacityUnits"), units
+
+
+def get_item(front, operation: str, params: dict) -> tuple[dict, float]:
+    store = front.store
+    expressions.validate_request(operation, params)
+    table = store.table(params["TableName"])
+    params = {**params, "Key": store.checked_key(table, params["Key"])}
+    result = store.call("get_item", params)
+    result.pop("ConsumedCapacity", None)
+    units = items.read_units(store.get(table, params["Key"]), bool(params.get("ConsistentRead")))
+    return result | capacity.single(params, table.name, units, "ReadCapacityUnits"), units
+
+
+def batch_write_item(front, operation: str, params: dict) -> tuple[dict, float]:
+    """Items checked and numbers normalised as in PutItem; a batch takes no conditions at all."""
+    store = front.store
+    batches = {}
+    for name, requests in (params.get("RequestItems") or {}).items():
+        table = store.table(name)
+        checked = []
+        for request in requests:
+            if "PutRequest" in request:
+                item = items.normalise_map(request["PutRequest"]["Item"])
+                store.item_key(table, item)
+                request = {"PutRequest": {"Item": item}}
+            elif "DeleteRequest" in request:
+                request = {"DeleteRequest": {"Key": store.checked_key(table, request["DeleteRequest"]["Key"])}}
+            checked.append(request)
+        batches[name] = checked
+    return front.passthrough(operation, {**params, "RequestItems": batches})
