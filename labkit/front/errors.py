@@ -54,3 +54,130 @@ def unknown_operation() -> DynamoError:
 def internal_error(operation: str, error: Exception) -> DynamoError:
     """A fault of the lab's own, answered as DynamoDB answers its faults (HTTP 500), never as a traceback."""
     return DynamoError("InternalServerError", f"labkit could not answer {operation}: {type(error).__name__}: {error}", 500)
+
+
+# -- DynamoDB's validation messages, in one place ------------------------------------------------------
+# The wording is live DynamoDB's, as an emulator that follows it (dynalite) and the API reference give it.
+
+KEY_SCHEMA_MISMATCH = "The provided key element does not match the schema"
+EMPTY_VALUE = "Supplied AttributeValue is empty, must contain exactly one of the supported datatypes"
+SEVERAL_TYPES = "Supplied AttributeValue has more than one datatypes set, must contain exactly one of the supported datatypes"
+ITEM_TOO_LARGE = "Item size has exceeded the maximum allowed size"
+UPDATED_ITEM_TOO_LARGE = "Item size to update has exceeded the maximum allowed size"
+RETURN_VALUES_PUT_DELETE = "ReturnValues can only be ALL_OLD or NONE"
+MIXED_PARAMETERS = "Can not use both expression and non-expression parameters in the same request"
+ONE_ITEM_TWICE = "Transaction request cannot include multiple operations on one item"
+ONE_ACTION = "TransactItems can only contain one of Check, Put, Update or Delete"
+TOKEN_MISMATCH = "The request uses the same client token as a previous, but non-identical request."
+
+
+def invalid_parameter(detail: str) -> DynamoError:
+    return validation(f"One or more parameter values were invalid: {detail}")
+
+
+def invalid_expression(parameter: str, detail: str) -> DynamoError:
+    """A problem inside one expression parameter (``Invalid ConditionExpression: ...``)."""
+    return validation(f"Invalid {parameter}: {detail}")
+
+
+def invalid_expression_value(detail: str, placeholder: str) -> DynamoError:
+    return validation(f"ExpressionAttributeValues contains invalid value: {detail} for key {placeholder}")
+
+
+def unused_placeholders(parameter: str, keys: list) -> DynamoError:
+    return validation(f"Value provided in {parameter} unused in expressions: keys: {{{', '.join(keys)}}}")
+
+
+def not_a_number(text) -> DynamoError:
+    return validation(f"The parameter cannot be converted to a numeric value: {text}")
+
+
+def too_many_actions(limit: int) -> DynamoError:
+    return validation("1 validation error detected: Value at 'transactItems' failed to satisfy constraint: "
+                      f"Member must have length less than or equal to {limit}")
+
+
+def serialization(message: str) -> DynamoError:
+    return DynamoError("SerializationException", message)
+
+
+# Messages of the expression checks. They are strings, not errors: a checker gathers several problems and
+# reports the one DynamoDB reports first, inside "Invalid <parameter>: ...".
+
+def undefined_name(placeholder: str) -> str:
+    return f"An expression attribute name used in the document path is not defined; attribute name: {placeholder}"
+
+
+def undefined_value(placeholder: str) -> str:
+    return f"An expression attribute value used in expression is not defined; attribute value: {placeholder}"
+
+
+def reserved_keyword(word: str) -> str:
+    return f"Attribute name is a reserved keyword; reserved keyword: {word}"
+
+
+def misused_function(function: str) -> str:
+    return f"The function is not allowed to be used this way in an expression; function: {function}"
+
+
+def unknown_function(function: str, belongs_to: str | None) -> str:
+    """``belongs_to``: the kind of expression the function does belong to, when it is a real function."""
+    place = f"The function is not allowed in {belongs_to}" if belongs_to else "Invalid function name"
+    return f"{place}; function: {function}"
+
+
+def operand_count(function: str, count: int) -> str:
+    return f"Incorrect number of operands for operator or function; operator or function: {function}, number of operands: {count}"
+
+
+def operand_type(function: str, kind: str, label: str = "operator or function") -> str:
+    return f"Incorrect operand type for operator or function; {label}: {function}, operand type: {kind}"
+
+
+def needs_path(function: str) -> str:
+    return f"Operator or function requires a document path; operator or function: {function}"
+
+
+def same_operands(operator: str, path: str) -> str:
+    return ("The first operand must be distinct from the remaining operands for this operator or function; "
+            f"operator: {operator}, first operand: {path}")
+
+
+def too_many_in_operands(count: int) -> str:
+    return f"The IN operator is provided with too many operands; number of operands: {count}"
+
+
+def between_types(bounds: str) -> str:
+    return f"The BETWEEN operator requires same data type for lower and upper bounds; {bounds}"
+
+
+def between_order(bounds: str) -> str:
+    return f"The BETWEEN operator requires upper bound to be greater than or equal to lower bound; {bounds}"
+
+
+def invalid_type_name(name: str) -> str:
+    return f"Invalid attribute type name found; type: {name}, valid types: {{B,NULL,SS,BOOL,L,BS,N,NS,S,M}}"
+
+
+def paths_clash(clash: str, one: str, two: str) -> str:
+    return f"Two document paths {clash} with each other; must remove or rewrite one of these paths; path one: {one}, path two: {two}"
+
+
+def section_twice(section: str) -> str:
+    return f'The "{section}" section can only be used once in an update expression;'
+
+
+REDUNDANT_PARENTHESES = "The expression has redundant parentheses;"
+KEY_NESTED_OPERATION = "KeyConditionExpressions cannot contain nested operations"
+KEY_NESTED_ATTRIBUTE = "KeyConditionExpressions cannot have conditions on nested attributes"
+KEY_ONE_CONDITION = "KeyConditionExpressions must only contain one condition per key"
+KEY_SEVERAL_NAMES = "Invalid condition in KeyConditionExpression: Multiple attribute names used in one condition"
+KEY_NO_KEY = "Invalid condition in KeyConditionExpression: No key attribute specified"
+
+
+def key_operator(operator: str) -> str:
+    return f"Invalid operator used in KeyConditionExpression: {operator}"
+
+
+def key_first_operand(label: str) -> str:
+    return f"Invalid condition in KeyConditionExpression: {label} operator must have the key attribute as its first operand"

@@ -14,12 +14,13 @@ import functools
 from decimal import Decimal, InvalidOperation
 from importlib import resources
 
+from . import errors as messages
+from .items import ATTRIBUTE_TYPES
 from .expr_parse import And, Arith, Between, Compare, Func, In, Node, Not, Or, Path, Value
 
 _CONDITION_FUNCTIONS = {"attribute_exists": 1, "attribute_not_exists": 1, "attribute_type": 2,
                         "begins_with": 2, "contains": 2, "size": 1}
 _UPDATE_FUNCTIONS = {"if_not_exists": 2, "list_append": 2}
-ATTRIBUTE_TYPES = ("S", "N", "B", "NULL", "SS", "BOOL", "L", "BS", "NS", "M")
 MAX_IN_OPERANDS = 100
 
 
@@ -65,12 +66,11 @@ class Context:
                     self.used_names.add(element)
                     resolved.append(self.names[element])
                 else:
-                    errors.setdefault(slot, "An expression attribute name used in the document path is not defined; "
-                                            f"attribute name: {element}")
+                    errors.setdefault(slot, messages.undefined_name(element))
                     return None
             else:
                 if isinstance(element, str) and element.upper() in reserved_words():
-                    reserved.setdefault("reserved", f"Attribute name is a reserved keyword; reserved keyword: {element}")
+                    reserved.setdefault("reserved", messages.reserved_keyword(element))
                 resolved.append(element)
         return tuple(resolved)
 
@@ -78,8 +78,7 @@ class Context:
         if node.name in self.values:
             self.used_values.add(node.name)
             return self.values[node.name]
-        errors.setdefault(slot, "An expression attribute value used in expression is not defined; "
-                                f"attribute value: {node.name}")
+        errors.setdefault(slot, messages.undefined_value(node.name))
         return None
 
 
@@ -106,7 +105,7 @@ class _ConditionChecker:
     def check(self, tree: Node, redundant: bool) -> str | None:
         self.condition(tree)
         if redundant:
-            return "The expression has redundant parentheses;"
+            return messages.REDUNDANT_PARENTHESES
         return _first(self.errors, ("unknownFunction", "misusedFunction", "reserved", "condition"))
 
     def condition(self, node: Node):
@@ -118,8 +117,7 @@ class _ConditionChecker:
         else:
             local: dict[str, str] = {}
             if isinstance(node, Func) and node.name == "size":
-                self.errors.setdefault("misusedFunction", "The function is not allowed to be used this way in "
-                                                          "an expression; function: size")
+                self.errors.setdefault("misusedFunction", messages.misused_function("size"))
             self.atomic(node, local)
             if "condition" not in self.errors:
                 message = _first(local, ("attrNameVal", "operand", "distinct", "function"))
@@ -129,8 +127,7 @@ class _ConditionChecker:
     def misused(self, operands):
         for operand in operands:
             if isinstance(operand, Func) and operand.name != "size":
-                self.errors.setdefault("misusedFunction", "The function is not allowed to be used this way in an "
-                                                          f"expression; function: {operand.name}")
+                self.errors.setdefault("misusedFunction", messages.misused_function(operand.name))
 
     def atomic(self, node: Node, local: dict):
         if isinstance(node, Func):
@@ -150,8 +147,7 @@ class _ConditionChecker:
             for operand in (node.operand, *node.candidates):
                 self.operand(operand, local)
             if len(node.candidates) > MAX_IN_OPERANDS:
-                local.setdefault("function", "The IN operator is provided with too many operands; "
-                                             f"number of operands: {len(node.candidates)}")
+                local.setdefault("function", messages.too_many_in_operands(len(node.candidates)))
 
     def operand(self, node: Node, local: dict):
         """Resolves an operand; returns its resolved path (tuple), its value (dict), or None."""
@@ -171,8 +167,7 @@ class _ConditionChecker:
 
     def distinct(self, name, first: Node, second: Node, a, b, local: dict):
         if isinstance(first, Path) and isinstance(second, Path) and a is not None and a == b:
-            local.setdefault("distinct", "The first operand must be distinct from the remaining operands for this "
-                                         f"operator or function; operator: {name}, first operand: {path_str(a)}")
+            local.setdefault("distinct", messages.same_operands(name, path_str(a)))
 
     def between_bounds(self, low, high, local: dict):
         low_type, high_type = value_type(low), value_type(high)
@@ -181,42 +176,37 @@ class _ConditionChecker:
         bounds = (f"lower bound operand: AttributeValue: {{{low_type}:{low[low_type]}}}, "
                   f"upper bound operand: AttributeValue: {{{high_type}:{high[high_type]}}}")
         if low_type != high_type:
-            local.setdefault("function", f"The BETWEEN operator requires same data type for lower and upper bounds; {bounds}")
+            local.setdefault("function", messages.between_types(bounds))
         elif _gt(low, high, low_type):
-            local.setdefault("function", "The BETWEEN operator requires upper bound to be greater than or equal to "
-                                         f"lower bound; {bounds}")
+            local.setdefault("function", messages.between_order(bounds))
 
     def function(self, node: Func, local: dict):
         self.misused(node.args)
         resolved = [self.operand(arg, local) for arg in node.args]
         arity = _CONDITION_FUNCTIONS.get(node.name)
         if arity is None:  # DynamoDB names an update function misplaced here apart from an unknown one
-            place = "The function is not allowed in a condition expression" if node.name in _UPDATE_FUNCTIONS \
-                else "Invalid function name"
-            self.errors.setdefault("unknownFunction", f"{place}; function: {node.name}")
+            belongs = "a condition expression" if node.name in _UPDATE_FUNCTIONS else None
+            self.errors.setdefault("unknownFunction", messages.unknown_function(node.name, belongs))
             return
         if arity != len(node.args):
-            local.setdefault("operand", "Incorrect number of operands for operator or function; operator or "
-                                        f"function: {node.name}, number of operands: {len(node.args)}")
+            local.setdefault("operand", messages.operand_count(node.name, len(node.args)))
             return
         if arity == 2:
             self.distinct(node.name, node.args[0], node.args[1], resolved[0], resolved[1], local)
         types = [self.static_type(arg, value) for arg, value in zip(node.args, resolved)]
-        wrong = "Incorrect operand type for operator or function; operator or function: " + node.name + ", operand type: "
         if node.name in ("attribute_exists", "attribute_not_exists") and not isinstance(node.args[0], Path):
-            local.setdefault("function", f"Operator or function requires a document path; operator or function: {node.name}")
+            local.setdefault("function", messages.needs_path(node.name))
         elif node.name == "begins_with":
             bad = next((t for t in types if t and t not in ("S", "B")), None)
             if bad:
-                local.setdefault("function", wrong + bad)
+                local.setdefault("function", messages.operand_type(node.name, bad))
         elif node.name == "attribute_type":
             if types[1] != "S":
-                local.setdefault("function", wrong + (types[1] or "{NS,SS,L,BS,N,M,B,BOOL,NULL,S}"))
+                local.setdefault("function", messages.operand_type(node.name, types[1] or "{NS,SS,L,BS,N,M,B,BOOL,NULL,S}"))
             elif resolved[1]["S"] not in ATTRIBUTE_TYPES:
-                local.setdefault("function", f"Invalid attribute type name found; type: {resolved[1]['S']}, "
-                                             "valid types: {B,NULL,SS,BOOL,L,BS,N,NS,S,M}")
+                local.setdefault("function", messages.invalid_type_name(resolved[1]["S"]))
         elif node.name == "size" and types[0] in ("N", "BOOL", "NULL"):
-            local.setdefault("function", wrong + types[0])
+            local.setdefault("function", messages.operand_type(node.name, types[0]))
 
 
 def check_condition(parsed, ctx: Context) -> str | None:
@@ -241,17 +231,15 @@ def check_paths(paths: list[tuple], errors: dict):
         for earlier in paths[:i]:
             clash = _path_clash(earlier, path)
             if clash:
-                errors.setdefault("path" + clash, f"Two document paths {clash} with each other; must remove or "
-                                                  f"rewrite one of these paths; path one: {path_str(earlier)}, "
-                                                  f"path two: {path_str(path)}")
+                errors.setdefault("path" + clash, messages.paths_clash(clash, path_str(earlier), path_str(path)))
                 if clash == "overlap":
                     return
 
 
-def check_update(parsed, ctx: Context) -> str | None:
+def check_update_expression(parsed, ctx: Context) -> str | None:
     errors: dict[str, str] = {}
     if parsed.duplicate_section:
-        errors["section"] = f'The "{parsed.duplicate_section}" section can only be used once in an update expression;'
+        errors["section"] = messages.section_twice(parsed.duplicate_section)
     paths = []
     for action in parsed.tree:
         resolved = ctx.resolve_path(action.path, errors, "attrName")
@@ -260,8 +248,7 @@ def check_update(parsed, ctx: Context) -> str | None:
         if action.section in ("ADD", "DELETE"):
             kind = value_type(ctx.resolve_value(action.value, errors, "attrVal"))
             if kind in _SET_TYPE_NAMES and not (action.section == "ADD" and kind == "N"):
-                errors.setdefault("operand", "Incorrect operand type for operator or function; operator: "
-                                             f"{action.section}, operand type: {_SET_TYPE_NAMES[kind]}")
+                errors.setdefault("operand", messages.operand_type(action.section, _SET_TYPE_NAMES[kind], "operator"))
         elif action.value is not None:
             _update_value(action.value, ctx, errors)
     check_paths(paths, errors)
@@ -280,23 +267,21 @@ def _update_value(node: Node, ctx: Context, errors: dict):
     name = node.op if isinstance(node, Arith) else node.name
     literals = [_update_value(arg, ctx, errors) for arg in args]
     if not isinstance(node, Arith) and node.name not in _UPDATE_FUNCTIONS:
-        place = "The function is not allowed in an update expression" if node.name in _CONDITION_FUNCTIONS \
-            else "Invalid function name"
-        errors.setdefault("unknownFunction", f"{place}; function: {node.name}")
+        belongs = "an update expression" if node.name in _CONDITION_FUNCTIONS else None
+        errors.setdefault("unknownFunction", messages.unknown_function(node.name, belongs))
         return None
     if "function" in errors:
         return None
     if len(args) != 2:
-        errors["function"] = ("Incorrect number of operands for operator or function; operator or function: "
-                              f"{name}, number of operands: {len(args)}")
+        errors["function"] = messages.operand_count(name, len(args))
     elif name == "if_not_exists":
         if not isinstance(args[0], Path):
-            errors["function"] = "Operator or function requires a document path; operator or function: if_not_exists"
+            errors["function"] = messages.needs_path("if_not_exists")
     else:
         wanted = "L" if name == "list_append" else "N"
         bad = next((t for t in map(value_type, literals) if t and t != wanted), None)
         if bad:
-            errors["function"] = f"Incorrect operand type for operator or function; operator or function: {name}, operand type: {bad}"
+            errors["function"] = messages.operand_type(name, bad)
     return None
 
 
@@ -320,7 +305,7 @@ def check_key_condition(tree: Node, ctx: Context) -> str | None:
 def _key_condition(node: Node, ctx: Context, seen: set) -> str | None:
     if isinstance(node, (Or, Not, In)) or (isinstance(node, Compare) and node.op == "<>"):
         operator = node.op if isinstance(node, Compare) else type(node).__name__.upper()
-        return f"Invalid operator used in KeyConditionExpression: {operator}"
+        return messages.key_operator(operator)
     if isinstance(node, And):
         for item in node.items:
             message = _key_condition(item, ctx, seen)
@@ -328,25 +313,24 @@ def _key_condition(node: Node, ctx: Context, seen: set) -> str | None:
                 return message
         return None
     if isinstance(node, Func) and node.name != "begins_with":
-        return "KeyConditionExpressions cannot contain nested operations" if node.name == "size" \
-            else f"Invalid operator used in KeyConditionExpression: {node.name}"
+        return messages.KEY_NESTED_OPERATION if node.name == "size" else messages.key_operator(node.name)
     operands = (node.operand, node.low, node.high) if isinstance(node, Between) \
         else node.args if isinstance(node, Func) else (node.left, node.right)
     if any(isinstance(op, Func) for op in operands):
-        return "KeyConditionExpressions cannot contain nested operations"
+        return messages.KEY_NESTED_OPERATION
     if isinstance(node, (Between, Func)) and not isinstance(operands[0], Path):
         label = "BETWEEN" if isinstance(node, Between) else "begins_with"
-        return f"Invalid condition in KeyConditionExpression: {label} operator must have the key attribute as its first operand"
+        return messages.key_first_operand(label)
     paths = [op for op in operands if isinstance(op, Path)]
     if len(paths) > 1:
-        return "Invalid condition in KeyConditionExpression: Multiple attribute names used in one condition"
+        return messages.KEY_SEVERAL_NAMES
     if not paths:
-        return "Invalid condition in KeyConditionExpression: No key attribute specified"
+        return messages.KEY_NO_KEY
     if len(paths[0].elements) > 1:
-        return "KeyConditionExpressions cannot have conditions on nested attributes"
+        return messages.KEY_NESTED_ATTRIBUTE
     name = ctx.resolve_path(paths[0], {}, "unused")
     key = name[0] if name else paths[0].elements[0]
     if key in seen:
-        return "KeyConditionExpressions must only contain one condition per key"
+        return messages.KEY_ONE_CONDITION
     seen.add(key)
     return None

@@ -10,9 +10,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .errors import DynamoError, validation
-from .expr_check import ATTRIBUTE_TYPES, Context, check_condition, check_key_condition, check_projection
-from .expr_check import check_update as _check_update_expression
+from .errors import (MIXED_PARAMETERS, DynamoError, invalid_expression, invalid_expression_value, serialization,
+                     unused_placeholders, validation)
+from .items import normalise_value
+from .expr_check import Context, check_condition, check_key_condition, check_projection, check_update_expression
 from .expr_eval import check_update, evaluate
 from .expr_parse import parse
 
@@ -37,7 +38,7 @@ _OPERATIONS = {
 _EXPRESSIONS = (("UpdateExpression", "update", "update"), ("ConditionExpression", "condition", "condition"),
                 ("KeyConditionExpression", "condition", "key_condition"),
                 ("FilterExpression", "condition", "filter"), ("ProjectionExpression", "projection", "projection"))
-_CHECKS = {"condition": check_condition, "update": _check_update_expression, "projection": check_projection}
+_CHECKS = {"condition": check_condition, "update": check_update_expression, "projection": check_projection}
 _NAME_KEY = re.compile(r"#[0-9a-zA-Z_]+")
 _VALUE_KEY = re.compile(r":[0-9a-zA-Z_]+")
 
@@ -72,11 +73,9 @@ def validate_request(operation: str, params: dict) -> Parsed:
         if key in expressions and params.get(key) is not None:
             trees[attribute] = _validate_expression(key, kind, params[key], ctx)
     if names and ctx.used_names != names.keys():
-        raise validation("Value provided in ExpressionAttributeNames unused in expressions: keys: {"
-                         + ", ".join(k for k in names if k not in ctx.used_names) + "}")
+        raise unused_placeholders("ExpressionAttributeNames", [k for k in names if k not in ctx.used_names])
     if values and ctx.used_values != values.keys():
-        raise validation("Value provided in ExpressionAttributeValues unused in expressions: keys: {"
-                         + ", ".join(k for k in values if k not in ctx.used_values) + "}")
+        raise unused_placeholders("ExpressionAttributeValues", [k for k in values if k not in ctx.used_values])
     if "key_condition" in trees:
         message = check_key_condition(trees["key_condition"], ctx)
         if message:
@@ -92,8 +91,7 @@ def _check_parameters(params: dict, expressions: tuple, legacy: tuple):
         old = [key for key in legacy if params.get(key) is not None
                and not (key == "KeyConditions" and params.get("KeyConditionExpression") is None)]
         if old:
-            raise validation("Can not use both expression and non-expression parameters in the same request: "
-                             f"Non-expression parameters: {{{', '.join(old)}}} "
+            raise validation(f"{MIXED_PARAMETERS}: Non-expression parameters: {{{', '.join(old)}}} "
                              f"Expression parameters: {{{', '.join(present)}}}")
     if params.get("ExpressionAttributeNames") is not None and not present:
         raise validation("ExpressionAttributeNames can only be specified when using expressions")
@@ -109,7 +107,7 @@ def _placeholder_map(params: dict, key: str, pattern: re.Pattern) -> dict | None
     if mapping is None:
         return None
     if not isinstance(mapping, dict):
-        raise DynamoError("SerializationException", f"{key} must be a map")
+        raise serialization(f"{key} must be a map")
     if not mapping:
         raise validation(f"{key} must not be empty")
     for placeholder in mapping:
@@ -119,30 +117,26 @@ def _placeholder_map(params: dict, key: str, pattern: re.Pattern) -> dict | None
 
 
 def _check_values(values: dict | None):
+    """Each value checked as an item's would be (one datatype, numbers that are numbers, sets...)."""
     for placeholder, value in (values or {}).items():
-        kinds = [k for k in value if k in ATTRIBUTE_TYPES] if isinstance(value, dict) else []
-        problem = None
-        if not kinds:
-            problem = "Supplied AttributeValue is empty, must contain exactly one of the supported datatypes"
-        elif len(value) > 1:
-            problem = ("Supplied AttributeValue has more than one datatypes set, "
-                       "must contain exactly one of the supported datatypes")
-        if problem:
-            raise validation(f"ExpressionAttributeValues contains invalid value: {problem} for key {placeholder}")
+        try:
+            normalise_value(value)
+        except DynamoError as error:
+            raise invalid_expression_value(error.message, placeholder) from None
 
 
 def _validate_expression(key: str, kind: str, text, ctx: Context):
     if not isinstance(text, str):
-        raise DynamoError("SerializationException", f"{key} must be a string")
+        raise serialization(f"{key} must be a string")
     if text == "":
-        raise validation(f"Invalid {key}: The expression can not be empty;")
+        raise invalid_expression(key, "The expression can not be empty;")
     size = len(text.encode("utf-8", "surrogatepass"))
     if size > MAX_EXPRESSION_BYTES:
-        raise validation(f"Invalid {key}: Expression size has exceeded the maximum allowed size; expression size: {size}")
+        raise invalid_expression(key, f"Expression size has exceeded the maximum allowed size; expression size: {size}")
     parsed = parse(kind, text)
     if isinstance(parsed, DynamoError):
-        raise validation(f"Invalid {key}: {parsed.message}")
+        raise invalid_expression(key, parsed.message)
     message = _CHECKS[kind](parsed, ctx)
     if message:
-        raise validation(f"Invalid {key}: {message}")
+        raise invalid_expression(key, message)
     return parsed.tree

@@ -12,7 +12,7 @@ import json
 import time
 from dataclasses import dataclass
 
-from .errors import DynamoError
+from .errors import TOKEN_MISMATCH, DynamoError
 
 TOKEN_LIFETIME_SECONDS = 600
 
@@ -55,10 +55,7 @@ class Tokens:
             del self._entries[token]
             return None
         if entry.fingerprint != self.fingerprint(params):
-            raise DynamoError(
-                "IdempotentParameterMismatchException",
-                "The request uses the same client token as a previous, but non-identical request.",
-            )
+            raise DynamoError("IdempotentParameterMismatchException", TOKEN_MISMATCH)
         return entry.keys
 
     def remember(self, token: str, params: dict, keys: list) -> None:

@@ -11,11 +11,11 @@ import base64
 import math
 from decimal import Context, Decimal, InvalidOperation
 
-from .errors import validation
+from .errors import EMPTY_VALUE, ITEM_TOO_LARGE, SEVERAL_TYPES, invalid_parameter, not_a_number, validation
 
 MAX_ITEM_BYTES = 400 * 1024
 _EXACT = Context(prec=200)  # wide enough that normalising never rounds away a 39th digit
-_TYPES = ("S", "N", "B", "SS", "NS", "BS", "M", "L", "NULL", "BOOL")
+ATTRIBUTE_TYPES = ("S", "N", "B", "SS", "NS", "BS", "M", "L", "NULL", "BOOL")
 _SET_NAMES = {"SS": "string", "NS": "number", "BS": "binary"}
 
 
@@ -26,7 +26,7 @@ def normalise_number(text: str) -> str:
     except InvalidOperation:
         number = None
     if number is None or not number.is_finite():
-        raise validation(f"The parameter cannot be converted to a numeric value: {text}")
+        raise not_a_number(text)
     if number == 0:
         return "0"
     number = number.normalize(_EXACT)
@@ -42,28 +42,28 @@ def normalise_number(text: str) -> str:
 def normalise_value(value: dict) -> dict:
     """Check one AttributeValue and return it with numbers in canonical form."""
     if not isinstance(value, dict) or not value:
-        raise validation("Supplied AttributeValue is empty, must contain exactly one of the supported datatypes")
+        raise validation(EMPTY_VALUE)
     if len(value) > 1:
-        raise validation("Supplied AttributeValue has more than one datatypes set, must contain exactly one of the supported datatypes")
+        raise validation(SEVERAL_TYPES)
     (kind, inner), = value.items()
-    if kind not in _TYPES:
-        raise validation("Supplied AttributeValue is empty, must contain exactly one of the supported datatypes")
+    if kind not in ATTRIBUTE_TYPES:
+        raise validation(EMPTY_VALUE)
     if kind == "N":
         return {"N": normalise_number(inner)}
     if kind in _SET_NAMES:
         if not inner:
-            raise validation(f"One or more parameter values were invalid: An {_SET_NAMES[kind]} set  may not be empty")
+            raise invalid_parameter(f"An {_SET_NAMES[kind]} set  may not be empty")
         members = [normalise_number(n) for n in inner] if kind == "NS" else list(inner)
         seen = [Decimal(m) for m in members] if kind == "NS" else members
         if len(set(seen)) != len(seen):
-            raise validation(f"One or more parameter values were invalid: Input collection [{', '.join(map(str, inner))}] contains duplicates.")
+            raise invalid_parameter(f"Input collection [{', '.join(map(str, inner))}] contains duplicates.")
         return {kind: members}
     if kind == "L":
         return {"L": [normalise_value(v) for v in inner]}
     if kind == "M":
         return {"M": {k: normalise_value(v) for k, v in inner.items()}}
     if kind == "NULL" and inner is not True:
-        raise validation("One or more parameter values were invalid: Null attribute value types must have the value of true")
+        raise invalid_parameter("Null attribute value types must have the value of true")
     return value
 
 
@@ -108,7 +108,7 @@ def item_size(item: dict | None) -> int:
 
 def check_item_size(item: dict) -> None:
     if item_size(item) > MAX_ITEM_BYTES:
-        raise validation("Item size has exceeded the maximum allowed size")
+        raise validation(ITEM_TOO_LARGE)
 
 
 def write_units(*items: dict | None) -> int:

@@ -7,7 +7,7 @@ forms, so the legacy call and today's ``ConditionExpression`` cannot disagree.
 
 from __future__ import annotations
 
-from .errors import validation
+from .errors import invalid_parameter
 
 _COMPARATORS = {"EQ": "=", "NE": "<>", "LE": "<=", "LT": "<", "GE": ">=", "GT": ">"}
 _OPERANDS = {**dict.fromkeys(_COMPARATORS, 1), "NULL": 0, "NOT_NULL": 0, "CONTAINS": 1,
@@ -20,11 +20,13 @@ def _clause(name: str, value: str, spec: dict, values: dict, n: int) -> str:
         values[key] = v
         return key
 
+    if "Value" in spec and "AttributeValueList" in spec:
+        raise invalid_parameter(f"Value and AttributeValueList cannot be used together for Attribute: {value}")
     if "ComparisonOperator" in spec:
         op = spec["ComparisonOperator"]
         args = spec.get("AttributeValueList", [])
         if op != "IN" and op in _OPERANDS and len(args) != _OPERANDS[op]:
-            raise validation(f"One or more parameter values were invalid: Invalid number of argument(s) for the {op} ComparisonOperator")
+            raise invalid_parameter(f"Invalid number of argument(s) for the {op} ComparisonOperator")
         refs = [placeholder(v, i) for i, v in enumerate(args)]
         if op in _COMPARATORS:
             return f"{name} {_COMPARATORS[op]} {refs[0]}"
@@ -40,10 +42,10 @@ def _clause(name: str, value: str, spec: dict, values: dict, n: int) -> str:
     exists = spec.get("Exists", True)
     if exists is False:
         if "Value" in spec:
-            raise validation(f"One or more parameter values were invalid: Value cannot be used when Exists is false for Attribute: {value}")
+            raise invalid_parameter(f"Value cannot be used when Exists is false for Attribute: {value}")
         return f"attribute_not_exists({name})"
     if "Value" not in spec:
-        raise validation(f"One or more parameter values were invalid: Value must be provided when Exists is true for Attribute: {value}")
+        raise invalid_parameter(f"Value must be provided when Exists is true for Attribute: {value}")
     return f"{name} = {placeholder(spec['Value'])}"
 
 

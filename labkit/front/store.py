@@ -9,16 +9,19 @@ from __future__ import annotations
 
 import copy
 
-from moto.dynamodb.models import dynamodb_backends
+from moto.dynamodb.models import dynamo_type, dynamodb_backends
 from moto.dynamodb.responses import DynamoHandler
 
 from . import items
-from .errors import resource_not_found, validation
+from .errors import KEY_SCHEMA_MISMATCH, invalid_parameter, resource_not_found, validation
 from .idempotency import Clock
 
 
 class Store:
     def __init__(self, account: str, region: str, clock: Clock, creating_seconds: float):
+        # moto refuses items over its own estimate of 405,000 bytes; the front applies DynamoDB's rules
+        # (400 KB by items.item_size) before moto sees an item, so moto's cap must not overrule them.
+        dynamo_type.LimitedSizeDict.__setitem__ = dict.__setitem__
         self.clock, self.creating_seconds = clock, creating_seconds
         self._created: dict[str, float] = {}
         self._moto = DynamoHandler()
@@ -75,16 +78,15 @@ class Store:
         key_names = [n for n in (table.hash_key_attr, table.range_key_attr) if n]
         types = {table.hash_key_attr: table.hash_key_type, table.range_key_attr: table.range_key_type}
         if not whole_item and set(attributes) != set(key_names):
-            raise validation("The provided key element does not match the schema")
+            raise validation(KEY_SCHEMA_MISMATCH)
         for name in key_names:
             if name not in attributes:
-                raise validation(f"One or more parameter values were invalid: Missing the key {name} in the item")
+                raise invalid_parameter(f"Missing the key {name} in the item")
             (kind, inner), = attributes[name].items()
             if kind != types[name]:
                 if whole_item:
-                    raise validation(f"One or more parameter values were invalid: Type mismatch for key {name} "
-                                     f"expected: {types[name]} actual: {kind}")
-                raise validation("The provided key element does not match the schema")
+                    raise invalid_parameter(f"Type mismatch for key {name} expected: {types[name]} actual: {kind}")
+                raise validation(KEY_SCHEMA_MISMATCH)
             if inner in ("", b""):
                 raise validation("One or more parameter values are not valid. The AttributeValue for a key attribute "
                                  f"cannot contain an empty string value. Key: {name}")

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 
 from . import capacity, expressions, items, writes
-from .errors import DynamoError, transaction_canceled, validation
+from .errors import ONE_ACTION, ONE_ITEM_TWICE, DynamoError, too_many_actions, transaction_canceled, validation
 
 MAX_ACTIONS = 100
 ACTIONS = ("ConditionCheck", "Put", "Update", "Delete")
@@ -20,8 +20,7 @@ ACTIONS = ("ConditionCheck", "Put", "Update", "Delete")
 def transact_write_items(front, operation: str, params: dict) -> tuple[dict, float]:
     actions = params.get("TransactItems") or []
     if len(actions) > MAX_ACTIONS:
-        raise validation("1 validation error detected: Value at 'transactItems' failed to satisfy constraint: "
-                         f"Member must have length less than or equal to {MAX_ACTIONS}")
+        raise too_many_actions(MAX_ACTIONS)
     token = params.get("ClientRequestToken")
     if token:
         replayed = front.tokens.replay(token, params)
@@ -44,7 +43,7 @@ def transact_write_items(front, operation: str, params: dict) -> tuple[dict, flo
 
 def _prepare(store, action: dict) -> writes.Write:
     if len(action) != 1 or not set(action) <= set(ACTIONS):
-        raise validation("TransactItems can only contain one of Check, Put, Update or Delete")
+        raise validation(ONE_ACTION)
     (kind, body), = action.items()
     return writes.prepare(store, kind, body)
 
@@ -54,7 +53,7 @@ def _one_action_per_item(planned: list) -> None:
     for write in planned:
         ident = (write.table.name, json.dumps(write.key, sort_keys=True))
         if ident in seen:
-            raise validation("Transaction request cannot include multiple operations on one item")
+            raise validation(ONE_ITEM_TWICE)
         seen.add(ident)
 
 
@@ -79,6 +78,7 @@ def apply_all(store, planned: list) -> None:
         for write in planned:
             writes.apply(store, write)
             done.append(write)
+            writes.within_size_limit(write, writes.new_item(store, write))
     except BaseException:
         for write in reversed(done):
             store.restore(write.table, write.key, write.old)

@@ -1,6 +1,6 @@
 """One write, single or inside a transaction: validate it, read the item it names, decide its condition,
-apply it in moto. Also the single-item operations built on that (PutItem, UpdateItem, DeleteItem),
-GetItem, and BatchWriteItem (which takes no conditions at all).
+apply it in moto. Also the single-item operations built on that (PutItem, UpdateItem, DeleteItem), and
+BatchWriteItem (which takes no conditions at all).
 
 Handlers take the front and the request, and return (answer, capacity units consumed).
 """
@@ -11,10 +11,11 @@ import re
 from dataclasses import dataclass, field
 
 from . import capacity, expressions, items, legacy
-from .errors import DynamoError, conditional_check_failed
+from .errors import (RETURN_VALUES_PUT_DELETE, UPDATED_ITEM_TOO_LARGE, DynamoError, conditional_check_failed,
+                     validation)
 
 _CONDITION_KEYS = ("ConditionExpression", "Expected", "ConditionalOperator", "ReturnValuesOnConditionCheckFailure")
-_PLACEHOLDER = re.compile(r"[:#][A-Za-z0-9_]+")
+PLACEHOLDER = re.compile(r"[:#][A-Za-z0-9_]+")
 
 
 @dataclass
@@ -45,6 +46,8 @@ def prepare(store, kind: str, params: dict) -> Write:
     """Validate one write (single or transaction action) and read the item it names."""
     params = dict(params)
     parsed = expressions.validate_request(kind, params)
+    if kind in ("PutItem", "DeleteItem") and params.get("ReturnValues", "NONE") not in ("NONE", "ALL_OLD"):
+        raise validation(RETURN_VALUES_PUT_DELETE)
     table = store.table(params["TableName"])
     for name in ("Item", "Key", "ExpressionAttributeValues"):
         if name in params:
@@ -92,7 +95,7 @@ def apply(store, write: Write) -> dict:
     """Carry out a checked write in moto, without the condition the front has already decided."""
     params = {k: v for k, v in write.params.items() if k not in _CONDITION_KEYS and k != "ReturnConsumedCapacity"}
     # moto rejects placeholders its part of the request no longer uses, so keep only the update's own
-    used = set(_PLACEHOLDER.findall(params.get("UpdateExpression", "")))
+    used = set(PLACEHOLDER.findall(params.get("UpdateExpression", "")))
     for name in ("ExpressionAttributeNames", "ExpressionAttributeValues"):
         kept = {k: v for k, v in (params.pop(name, None) or {}).items() if k in used}
         if kept:
@@ -124,6 +127,12 @@ def new_item(store, write: Write) -> dict | None:
     return None if write.kind == "Delete" else store.get(write.table, write.key)
 
 
+def within_size_limit(write: Write, new: dict | None) -> None:
+    """An update can grow an item past 400 KB: DynamoDB refuses it (a put's size is checked up front)."""
+    if write.kind == "Update" and items.item_size(new) > items.MAX_ITEM_BYTES:
+        raise validation(UPDATED_ITEM_TOO_LARGE)
+
+
 # -- handlers --------------------------------------------------------------------------------------
 
 def single_write(front, operation: str, params: dict) -> tuple[dict, float]:
@@ -135,20 +144,15 @@ def single_write(front, operation: str, params: dict) -> tuple[dict, float]:
             error.capacity = items.write_units(write.old)
         raise
     result = apply(front.store, write)
-    units = items.write_units(write.old, new_item(front.store, write))
+    new = new_item(front.store, write)
+    try:
+        within_size_limit(write, new)
+    except DynamoError:
+        front.store.restore(write.table, write.key, write.old)
+        raise
+    units = items.write_units(write.old, new)
     result.pop("ConsumedCapacity", None)
     return result | capacity.single(params, write.table.name, units, "WriteCapacityUnits"), units
-
-
-def get_item(front, operation: str, params: dict) -> tuple[dict, float]:
-    store = front.store
-    expressions.validate_request(operation, params)
-    table = store.table(params["TableName"])
-    params = {**params, "Key": store.checked_key(table, params["Key"])}
-    result = store.call("get_item", params)
-    result.pop("ConsumedCapacity", None)
-    units = items.read_units(store.get(table, params["Key"]), bool(params.get("ConsistentRead")))
-    return result | capacity.single(params, table.name, units, "ReadCapacityUnits"), units
 
 
 def batch_write_item(front, operation: str, params: dict) -> tuple[dict, float]:
