@@ -135,12 +135,25 @@ class Lab:
         """The lab's clock (embedded and server backends), which lessons advance instead of waiting."""
         return self.front.clock if self.front else None
 
+    def throttle(self, table: str, share: float, *, seed: int | None = None) -> None:
+        """Simulate throttling: about ``share`` (0 to 1) of the batch writes to ``table`` come back in
+        UnprocessedItems (all of a batch: ProvisionedThroughputExceededException). ``share=0`` stops it."""
+        if not self.front:
+            raise RuntimeError(f"the {self.backend} backend is not the lab's own DynamoDB: it cannot simulate throttling")
+        if share:
+            self.front.throttling.set(table, share, seed)
+        else:
+            self.front.throttling.clear(table)
+
     @property
     def simulated(self) -> list[str]:
         """What this backend simulates rather than emulates, said where the learner sees it."""
         if not self.front:
             return []
+        throttled = ", ".join(f"{t} {r.share:.0%}" for t, r in self.front.throttling.rules.items())
         return [f"table status: CREATING lasts {self.front.creating_seconds} s here (minutes at most on AWS)",
+                "throttling: " + (f"batch writes throttled on {throttled}" if throttled
+                                  else "off (a lesson can throttle a table's batch writes)"),
                 "TransactionConflict: never happens here, since every request runs alone and none can overlap "
                 "a transaction in flight",
                 "time: the lab's clock can be advanced (ClientRequestToken's 10-minute window)"]

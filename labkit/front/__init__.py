@@ -11,8 +11,9 @@ moto keeps the tables and items (``store``); the front adds what this topic depe
   (``tables``), ``ClientRequestToken`` idempotency, consumed capacity (``capacity``);
 - a trace of every request, which the race lab reads.
 
-Transaction conflicts are a simulation (nothing runs long enough to overlap a transaction in flight):
-``Front.conflicts`` is the seam where such a simulator plugs in.
+Some of what DynamoDB does cannot happen on one machine, so the front simulates it, off until a lesson
+turns it on: throttled batch writes (``throttle``); transaction conflicts (nothing runs long enough to
+overlap a transaction in flight: ``Front.conflicts`` is the seam where such a simulator plugs in).
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from . import reads, tables, transactions, writes
 from .errors import DynamoError, internal_error, unknown_operation
 from .idempotency import Clock, Tokens
 from .store import Store
+from .throttle import Throttling
 
 
 @dataclass
@@ -53,6 +55,7 @@ class Front:
         self.tokens = Tokens(self.clock)
         self.store = Store(account, region, self.clock, creating_seconds)
         self.conflicts = None  # seam: an object whose check(writes) returns cancellation reasons or None
+        self.throttling = Throttling()  # simulated, off until a lesson sets a table's share
         self.trace: deque[TraceEntry] = deque(maxlen=100_000)
 
     @property

@@ -47,6 +47,12 @@ def transaction_canceled(reasons: list[dict]) -> DynamoError:
                        CancellationReasons=reasons)
 
 
+def throughput_exceeded() -> DynamoError:
+    return DynamoError("ProvisionedThroughputExceededException",
+                       "The level of configured provisioned throughput for the table was exceeded. "
+                       "Consider increasing your provisioning level with the UpdateTable API.")
+
+
 def unknown_operation() -> DynamoError:
     return DynamoError("UnknownOperationException", "")
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from . import capacity, expressions, items, legacy
 from .errors import (RETURN_VALUES_PUT_DELETE, UPDATED_ITEM_TOO_LARGE, DynamoError, conditional_check_failed,
-                     validation)
+                     throughput_exceeded, validation)
 
 _CONDITION_KEYS = ("ConditionExpression", "Expected", "ConditionalOperator", "ReturnValuesOnConditionCheckFailure")
 PLACEHOLDER = re.compile(r"[:#][A-Za-z0-9_]+")
@@ -156,9 +156,10 @@ def single_write(front, operation: str, params: dict) -> tuple[dict, float]:
 
 
 def batch_write_item(front, operation: str, params: dict) -> tuple[dict, float]:
-    """Items checked and numbers normalised as in PutItem; a batch takes no conditions at all."""
+    """Items checked and numbers normalised as in PutItem; a batch takes no conditions at all. With the
+    throttling simulation on, some requests come back in UnprocessedItems, unwritten."""
     store = front.store
-    batches = {}
+    batches, unprocessed = {}, {}
     for name, requests in (params.get("RequestItems") or {}).items():
         table = store.table(name)
         checked = []
@@ -170,5 +171,13 @@ def batch_write_item(front, operation: str, params: dict) -> tuple[dict, float]:
             elif "DeleteRequest" in request:
                 request = {"DeleteRequest": {"Key": store.checked_key(table, request["DeleteRequest"]["Key"])}}
             checked.append(request)
-        batches[name] = checked
-    return front.passthrough(operation, {**params, "RequestItems": batches})
+        batches[name], sent_back = front.throttling.split(name, checked)
+        if sent_back:
+            unprocessed[name] = sent_back
+    if unprocessed and not any(batches.values()):  # not one request could be taken
+        raise throughput_exceeded()
+    batches = {name: requests for name, requests in batches.items() if requests}
+    result, units = front.passthrough(operation, {**params, "RequestItems": batches})
+    if unprocessed:
+        result["UnprocessedItems"] = unprocessed
+    return result, units
