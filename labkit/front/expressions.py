@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from .errors import DynamoError, validation
 from .expr_check import ATTRIBUTE_TYPES, Context, check_condition, check_key_condition, check_projection
 from .expr_check import check_update as _check_update_expression
-from .expr_eval import check_update, evaluate
+from .expr_eval import Step, check_update, evaluate, explain
 from .expr_parse import parse
 
-__all__ = ["Parsed", "validate_request", "evaluate", "check_update"]
+__all__ = ["Parsed", "Step", "validate_request", "evaluate", "explain", "check_update"]
 
 MAX_EXPRESSION_BYTES = 4096
 
