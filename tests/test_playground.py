@@ -175,3 +175,11 @@ def test_what_cannot_be_sent_is_said_without_a_traceback(widget, box, text, said
     getattr(widget, box).value = text
     assert widget.check_once() is None
     assert "Not sent" in widget.answer.value and said in widget.answer.value
+
+
+def test_a_clause_that_did_not_decide_is_greyed_with_everything_under_it(lab):
+    verdict = check_condition(lab, ORDER, "amount > :big OR #s = :p", {"#s": "status"},
+                              {":big": {"N": "100"}, ":p": {"S": "pending"}})
+    rows = re.findall(r"data-depth='(\d)' style='([^']*)'", playground_module.explanation_html(verdict))
+    assert rows == [("0", ""), ("1", ";opacity:0.5"), ("2", ";opacity:0.5"), ("2", ";opacity:0.5"),
+                    ("1", ""), ("2", ""), ("2", "")]

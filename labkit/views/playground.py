@@ -211,12 +211,17 @@ def answer_html(verdict: Verdict) -> str:
 
 
 def explanation_html(verdict: Verdict) -> str:
-    """Every sub-expression, indented under the one it belongs to, with its value; clauses that did not
-    settle their parent's value are greyed."""
+    """Every sub-expression, indented under the one it belongs to, with its value; a clause that did not
+    settle its parent's value is greyed, with everything under it."""
     if verdict.explanation is None:
         return f"<div class='{EXPLANATION_CLASS}'><i>{html.escape(verdict.lines()[0])}</i></div>"
     rows = []
+    grey_from = None  # the depth of the clause being greyed, while walking under it
     for depth, step in verdict.explanation.walk():
+        if grey_from is not None and depth <= grey_from:
+            grey_from = None
+        if grey_from is None and not step.decided:
+            grey_from = depth
         if step.is_condition:
             kind = "true" if step.value else "false"
             tint = KINDS["succeeded" if step.value else "condition"]
@@ -229,7 +234,7 @@ def explanation_html(verdict: Verdict) -> str:
             resolved = _resolved(step, verdict.names)
             text = f"<code>{html.escape(step.text)}</code>" + (
                 "" if resolved == step.text else f" <span style='color:grey'>({html.escape(resolved)})</span>")
-        faded = "" if step.decided else ";opacity:0.5"
+        faded = "" if grey_from is None else ";opacity:0.5"
         rows.append(f"<tr class='labkit-step labkit-{kind}' data-depth='{depth}' style='{faded}'>"
                     f"<td style='text-align:left;padding-left:{8 + 22 * depth}px'>{text}</td>"
                     f"<td style='text-align:left'>{value}</td></tr>")
