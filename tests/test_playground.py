@@ -56,6 +56,7 @@ def coverage(verdicts) -> collections.Counter:
     return seen
 
 
+@pytest.mark.slow
 def test_the_explanation_never_disagrees_with_the_lab_on_generated_conditions(lab):
     wrong, outcomes, verdicts = disagreements(lab, cases(240, 2024))
     assert wrong == []
@@ -79,6 +80,7 @@ def wrong_about_missing(condition, item, names, values):
         expr_eval._compare = original
 
 
+@pytest.mark.slow
 def test_an_explanation_from_another_evaluator_would_be_caught(lab, monkeypatch):
     """The agreement test can fail: the same cases, explained by a subtly different evaluator, disagree."""
     monkeypatch.setattr(playground_module, "explain", wrong_about_missing)
@@ -86,6 +88,7 @@ def test_an_explanation_from_another_evaluator_would_be_caught(lab, monkeypatch)
     assert len(wrong) >= 3
 
 
+@pytest.mark.slow
 def test_the_explanation_agrees_on_the_server_backend():
     lab = labkit.connect("server", port=0)
     try:
