@@ -3,12 +3,17 @@
 A condition never fails with an error at run time: a missing attribute, a number compared with a
 string, or size() of something that has no size all just make that comparison false. An update,
 in contrast, fails with a ValidationException when its operands have the wrong type at run time.
+
+Asked to (``explain``), the evaluator that decides a condition also records every sub-expression's
+value as it decides it, so an explanation can never disagree with the decision. Recording is off
+unless a trace list is passed: the decide path only tests ``trace is None``.
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from .errors import validation
@@ -111,15 +116,21 @@ def _size(value) -> int | None:
     return None
 
 
-def _operand(node: Node, item, names, values):
+def _operand(node: Node, item, names, values, trace: list | None = None):
+    """An operand's value in DynamoDB JSON, None if missing; appended to ``trace`` as a Step if given."""
+    inner = None if trace is None else []
     if isinstance(node, Path):
-        return _resolve(node.elements, item, names)
-    if isinstance(node, Value):
-        return (values or {}).get(node.name)
-    if isinstance(node, Func) and node.name == "size":
-        size = _size(_operand(node.args[0], item, names, values))
-        return None if size is None else {"N": str(size)}
-    return None
+        value = _resolve(node.elements, item, names)
+    elif isinstance(node, Value):
+        value = (values or {}).get(node.name)
+    elif isinstance(node, Func) and node.name == "size":
+        size = _size(_operand(node.args[0], item, names, values, inner))
+        value = None if size is None else {"N": str(size)}
+    else:
+        value = None
+    if trace is not None:
+        trace.append(Step(node, value, inner))
+    return value
 
 
 def _contains(container, member) -> bool:
@@ -144,8 +155,8 @@ def _begins_with(value, prefix) -> bool:
     return _scalar(kind, value[kind]).startswith(_scalar(kind, prefix[kind]))
 
 
-def _function(node: Func, item, names, values) -> bool:
-    args = [_operand(arg, item, names, values) for arg in node.args]
+def _function(node: Func, item, names, values, trace: list | None) -> bool:
+    args = [_operand(arg, item, names, values, trace) for arg in node.args]
     if node.name == "attribute_exists":
         return args[0] is not None
     if node.name == "attribute_not_exists":
@@ -171,29 +182,110 @@ def _compare(op: str, left, right) -> bool:
     return pair is not None and _ORDER[op](*pair)
 
 
-def evaluate(condition: Node, item: dict | None, names: dict | None, values: dict | None) -> bool:
-    """True if ``item`` (DynamoDB JSON, None for no item) satisfies the parsed condition."""
+def evaluate(condition: Node, item: dict | None, names: dict | None, values: dict | None,
+             trace: list | None = None) -> bool:
+    """True if ``item`` (DynamoDB JSON, None for no item) satisfies the parsed condition.
+
+    With ``trace`` (a list), every direct sub-expression is appended to it as a Step, with its own.
+    """
     item = item or {}
-    if isinstance(condition, And):
-        return all(evaluate(c, item, names, values) for c in condition.items)
-    if isinstance(condition, Or):
-        return any(evaluate(c, item, names, values) for c in condition.items)
+    if isinstance(condition, (And, Or)):
+        if trace is None:
+            parts = (evaluate(c, item, names, values) for c in condition.items)
+            return all(parts) if isinstance(condition, And) else any(parts)
+        # explaining: every clause is decided, not only those up to the first that settles the answer
+        parts = [_step(c, item, names, values, trace) for c in condition.items]
+        result = all(parts) if isinstance(condition, And) else any(parts)
+        for step in trace:
+            step.decided = step.value == result
+        return result
     if isinstance(condition, Not):
-        return not evaluate(condition.item, item, names, values)
+        if trace is None:
+            return not evaluate(condition.item, item, names, values)
+        return not _step(condition.item, item, names, values, trace)
     if isinstance(condition, Func):
-        return _function(condition, item, names, values)
+        return _function(condition, item, names, values, trace)
     if isinstance(condition, Compare):
-        return _compare(condition.op, _operand(condition.left, item, names, values),
-                        _operand(condition.right, item, names, values))
+        return _compare(condition.op, _operand(condition.left, item, names, values, trace),
+                        _operand(condition.right, item, names, values, trace))
     if isinstance(condition, Between):
-        value = _operand(condition.operand, item, names, values)
-        low = _operand(condition.low, item, names, values)
-        high = _operand(condition.high, item, names, values)
+        value = _operand(condition.operand, item, names, values, trace)
+        low = _operand(condition.low, item, names, values, trace)
+        high = _operand(condition.high, item, names, values, trace)
         return value is not None and _compare(">=", value, low) and _compare("<=", value, high)
     if isinstance(condition, In):
-        value = _operand(condition.operand, item, names, values)
-        return value is not None and any(equal(value, _operand(c, item, names, values)) for c in condition.candidates)
+        value = _operand(condition.operand, item, names, values, trace)
+        candidates = [_operand(c, item, names, values, trace) for c in condition.candidates]
+        return value is not None and any(equal(value, c) for c in candidates)
     return False
+
+
+# ---- explanations
+
+
+@dataclass(eq=False)
+class Step:
+    """One sub-expression and the value the evaluator gave it while deciding the condition.
+
+    ``value`` is True/False for a condition, and for an operand its value in DynamoDB JSON (None: the
+    attribute is missing). ``decided`` is False for a clause of AND/OR whose value did not settle its
+    parent's (a true clause of a false AND, a false clause of a true OR).
+    """
+
+    node: Node
+    value: object = None
+    children: list = field(default_factory=list)
+    decided: bool = True
+
+    @property
+    def is_condition(self) -> bool:
+        return isinstance(self.value, bool)
+
+    @property
+    def text(self) -> str:
+        return source(self.node)
+
+    def walk(self, depth: int = 0):
+        """(depth, step) for this step and every step under it, parents first."""
+        yield depth, self
+        for child in self.children:
+            yield from child.walk(depth + 1)
+
+
+def _step(node: Node, item, names, values, trace: list) -> bool:
+    step = Step(node)
+    trace.append(step)
+    step.value = evaluate(node, item, names, values, step.children)
+    return step.value
+
+
+def explain(condition: Node, item: dict | None, names: dict | None, values: dict | None) -> Step:
+    """The parsed condition decided against ``item`` as ``evaluate`` decides it, every sub-expression's
+    value recorded: the root Step's value is ``evaluate``'s answer."""
+    root: list[Step] = []
+    _step(condition, item, names, values, root)
+    return root[0]
+
+
+def source(node: Node) -> str:
+    """A sub-expression written out as in an expression (placeholders kept, parentheses as written)."""
+    if isinstance(node, Path):
+        text = "".join(f"[{e}]" if isinstance(e, int) else f".{e}" if i else e for i, e in enumerate(node.elements))
+    elif isinstance(node, Value):
+        text = node.name
+    elif isinstance(node, Func):
+        text = f"{node.name}({', '.join(map(source, node.args))})"
+    elif isinstance(node, Compare):
+        text = f"{source(node.left)} {node.op} {source(node.right)}"
+    elif isinstance(node, Between):
+        text = f"{source(node.operand)} BETWEEN {source(node.low)} AND {source(node.high)}"
+    elif isinstance(node, In):
+        text = f"{source(node.operand)} IN ({', '.join(map(source, node.candidates))})"
+    elif isinstance(node, (And, Or)):
+        text = (" AND " if isinstance(node, And) else " OR ").join(map(source, node.items))
+    else:  # Not
+        text = f"NOT {source(node.item)}"
+    return f"({text})" if node.paren else text
 
 
 # ---- updates

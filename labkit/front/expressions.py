@@ -14,10 +14,10 @@ from .errors import (MIXED_PARAMETERS, DynamoError, invalid_expression, invalid_
                      unused_placeholders, validation)
 from .items import normalise_value
 from .expr_check import Context, check_condition, check_key_condition, check_projection, check_update_expression
-from .expr_eval import check_update, evaluate
+from .expr_eval import Step, check_update, evaluate, explain
 from .expr_parse import parse
 
-__all__ = ["Parsed", "validate_request", "evaluate", "check_update"]
+__all__ = ["Parsed", "Step", "validate_request", "evaluate", "explain", "check_update"]
 
 MAX_EXPRESSION_BYTES = 4096
 

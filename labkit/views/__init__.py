@@ -4,6 +4,7 @@ pandas, matplotlib and ipywidgets are imported here, never by ``import labkit``.
 """
 
 from .widget import FIRE_CLASS, RaceLab, race_lab
+from .playground import CHECK_CLASS, Playground, Verdict, check_condition, playground
 from .report import SUMMARY_CLASS, TABLE_CLASS, race_table, report_html, summary_html
 from .timeline import Timeline, timeline
 
