@@ -123,3 +123,12 @@ def test_a_value_that_is_not_a_number_names_its_placeholder(client, table):
         "ValidationException",
         "ExpressionAttributeValues contains invalid value: The parameter cannot be converted to a numeric value: "
         "five for key :v")
+
+
+def test_binary_between_bounds_are_ordered_by_their_bytes(client, table):
+    client.put_item(TableName=table, Item={"pk": {"S": "k"}, "b": {"B": b"m"}})
+    # base64 text orders these the other way round ("YQ==" > "/w=="), bytes do not: a < m < \xff
+    outcome = labkit.attempt(client.update_item, TableName=table, Key={"pk": {"S": "k"}}, UpdateExpression="SET ok = :t",
+                             ConditionExpression="b BETWEEN :lo AND :hi",
+                             ExpressionAttributeValues={":lo": {"B": b"a"}, ":hi": {"B": b"\xff"}, ":t": {"BOOL": True}})
+    assert outcome.succeeded, outcome.message

@@ -15,7 +15,7 @@ from decimal import Decimal, InvalidOperation
 from importlib import resources
 
 from . import errors as messages
-from .items import ATTRIBUTE_TYPES
+from .items import ATTRIBUTE_TYPES, binary_bytes
 from .expr_parse import And, Arith, Between, Compare, Func, In, Node, Not, Or, Path, Value
 
 _CONDITION_FUNCTIONS = {"attribute_exists": 1, "attribute_not_exists": 1, "attribute_type": 2,
@@ -90,8 +90,10 @@ def _gt(low: dict, high: dict, kind: str) -> bool:
     try:
         if kind == "N":
             return Decimal(low["N"]) > Decimal(high["N"])
-        if kind in ("S", "B"):
-            return low[kind] > high[kind]
+        if kind == "S":
+            return low["S"] > high["S"]
+        if kind == "B":
+            return binary_bytes(low["B"]) > binary_bytes(high["B"])
     except (InvalidOperation, TypeError):
         return False
     return False

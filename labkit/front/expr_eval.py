@@ -11,12 +11,11 @@ unless a trace list is passed: the decide path only tests ``trace is None``.
 
 from __future__ import annotations
 
-import base64
-import binascii
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from .errors import validation
+from .items import binary_bytes
 from .expr_parse import Action, And, Between, Compare, Func, In, Node, Not, Or, Path, Value
 
 def _kind(value) -> str | None:
@@ -32,22 +31,12 @@ def _number(text) -> Decimal | None:
         return None
 
 
-def _binary(data) -> bytes:
-    """moto gives bytes; request JSON gives base64 text."""
-    if isinstance(data, (bytes, bytearray)):
-        return bytes(data)
-    try:
-        return base64.b64decode(data, validate=True)
-    except (binascii.Error, TypeError, ValueError):
-        return str(data).encode()
-
-
 def _scalar(kind: str, data):
     """A Python value that compares as DynamoDB compares the attribute's contents."""
     if kind == "N":
         return _number(data)
     if kind == "B":
-        return _binary(data)
+        return binary_bytes(data)
     return data
 
 
@@ -110,7 +99,7 @@ def _size(value) -> int | None:
     if kind == "S" and isinstance(value["S"], str):
         return len(value["S"])
     if kind == "B":
-        return len(_binary(value["B"]))
+        return len(binary_bytes(value["B"]))
     if kind in ("SS", "NS", "BS", "L", "M"):
         return len(value[kind])
     return None

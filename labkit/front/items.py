@@ -8,6 +8,7 @@ the item size defined in the Developer Guide ("Item sizes and formats").
 from __future__ import annotations
 
 import base64
+import binascii
 import math
 from decimal import Context, Decimal, InvalidOperation
 
@@ -71,8 +72,18 @@ def normalise_map(values: dict | None) -> dict | None:
     return None if values is None else {name: normalise_value(v) for name, v in values.items()}
 
 
+def binary_bytes(data) -> bytes:
+    """A binary value's bytes: moto gives bytes, request JSON gives base64 text."""
+    if isinstance(data, (bytes, bytearray)):
+        return bytes(data)
+    try:
+        return base64.b64decode(data, validate=True)
+    except (binascii.Error, TypeError, ValueError):
+        return str(data).encode()
+
+
 def _binary_len(data) -> int:
-    return len(data) if isinstance(data, (bytes, bytearray)) else len(base64.b64decode(data))
+    return len(binary_bytes(data))
 
 
 def _number_size(text: str) -> int:

@@ -8,5 +8,5 @@ from .playground import CHECK_CLASS, Playground, Verdict, check_condition, playg
 from .report import SUMMARY_CLASS, TABLE_CLASS, race_table, report_html, summary_html
 from .timeline import Timeline, timeline
 
-__all__ = ["FIRE_CLASS", "RaceLab", "SUMMARY_CLASS", "TABLE_CLASS", "Timeline", "race_lab", "race_table",
-           "report_html", "summary_html", "timeline"]
+__all__ = ["CHECK_CLASS", "FIRE_CLASS", "Playground", "RaceLab", "SUMMARY_CLASS", "TABLE_CLASS", "Timeline", "Verdict",
+           "check_condition", "playground", "race_lab", "race_table", "report_html", "summary_html", "timeline"]
