@@ -4,7 +4,9 @@ keeps it because of its conditions (the same writers with their conditions strip
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
+import nbformat
 import pytest
 
 from labkit.race import get_scenario, race
@@ -159,3 +161,102 @@ def test_scenario_code_shows_the_requests_the_writers_make():
     code = get_scenario("payment_transitions").code("guarded")
     assert "def transition_condition" in code and "def allowed_from" in code
     assert "NOT contains(#roles, :role)" in get_scenario("role_grant").code("guarded")
+
+
+# -- the chapter's exercises: each check accepts the solution the chapter reveals and says why a wrong answer is wrong
+
+NOTEBOOK = Path(__file__).parent.parent / "notebooks" / "04_patterns.ipynb"
+
+
+def _cell(containing: str) -> str:
+    sources = [cell.source for cell in nbformat.read(NOTEBOOK, as_version=4).cells if containing in cell.source]
+    assert len(sources) == 1, f"{len(sources)} cells contain {containing!r}"
+    return sources[0]
+
+
+def _solutions(containing: str) -> list[str]:
+    return re.findall(r"```python\n(.*?)```", _cell(containing), re.S)
+
+
+def _run(namespace: dict, *sources: str) -> None:
+    for source in sources:
+        exec(source, namespace)
+
+
+@pytest.fixture
+def chapter(lab, capsys):
+    """A namespace that has run the chapter's setup cell, and a function that returns what was printed."""
+    namespace: dict = {}
+    _run(namespace, _cell("lab = labkit.connect()"))
+    return namespace, lambda: capsys.readouterr().out
+
+
+def test_exercise_1_check_accepts_both_solutions(chapter):
+    namespace, printed = chapter
+    get_scenario("retry_counter").setup(namespace["client"], 6)
+    fill_in, check = _cell("RETRY_CONDITION = None"), _cell("if RETRY_CONDITION is None")
+    _run(namespace, fill_in, check)
+    assert printed().startswith("Not yet")
+    for solution in _solutions("<summary>Solution</summary>\n\nSay \"missing\""):
+        _run(namespace, fill_in, solution, check)
+        assert printed().startswith("Right")
+
+
+@pytest.mark.parametrize("wrong, why", [
+    ("retry_count < max_retries", "No retry was counted"),
+    ("attribute_not_exists(retry_count) OR retry_count <= max_retries", "4 retries counted"),
+    ("attribute_not_exists(retry_count) OR retry_count < :max", "DynamoDB refused the request"),
+])
+def test_exercise_1_check_says_why_an_answer_is_wrong(chapter, wrong, why):
+    namespace, _ = chapter
+    get_scenario("retry_counter").setup(namespace["client"], 6)
+    with pytest.raises(AssertionError, match=why):
+        _run(namespace, _cell("RETRY_CONDITION = None"), f"RETRY_CONDITION = {wrong!r}",
+             _cell("if RETRY_CONDITION is None"))
+
+
+def test_exercise_2_check_accepts_the_solution(chapter):
+    namespace, printed = chapter
+    get_scenario("unique_email").setup(namespace["client"], 1)
+    fill_in, check = _cell("raise NotImplementedError"), _cell("def two_members(")
+    _run(namespace, fill_in, check)
+    assert printed().startswith("Not yet")
+    solution, = _solutions("<summary>Solution</summary>\n\n```python\ndef change_email(")
+    _run(namespace, solution, check)
+    assert printed().startswith("Right")
+
+
+TWO_REQUESTS = '''
+def change_email(client, user_id, old_email, new_email):
+    client.put_item(TableName="Members", Item={"pk": {"S": f"EMAIL#{new_email}"}, "userId": {"S": user_id}},
+                    ConditionExpression="attribute_not_exists(pk)")
+    client.update_item(TableName="Members", Key={"pk": {"S": f"USER#{user_id}"}}, UpdateExpression="SET email = :new",
+                       ConditionExpression="email = :old",
+                       ExpressionAttributeValues={":new": {"S": new_email}, ":old": {"S": old_email}})
+    client.delete_item(TableName="Members", Key={"pk": {"S": f"EMAIL#{old_email}"}})
+'''
+
+
+EMAIL_SET_OUTSIDE = '''
+def change_email(client, user_id, old_email, new_email):
+    client.update_item(TableName="Members", Key={"pk": {"S": f"USER#{user_id}"}}, UpdateExpression="SET email = :new",
+                       ExpressionAttributeValues={":new": {"S": new_email}})
+    client.transact_write_items(TransactItems=[
+        {"Delete": {"TableName": "Members", "Key": {"pk": {"S": f"EMAIL#{old_email}"}},
+                    "ConditionExpression": "userId = :me", "ExpressionAttributeValues": {":me": {"S": user_id}}}},
+        {"Put": {"TableName": "Members", "Item": {"pk": {"S": f"EMAIL#{new_email}"}, "userId": {"S": user_id}},
+                 "ConditionExpression": "attribute_not_exists(pk)"}},
+    ])
+'''
+
+
+@pytest.mark.parametrize("wrong, why", [
+    ("\n".join(line for line in TWO_REQUESTS.splitlines() if "delete_item" not in line), "the old sentinel is still there"),
+    (TWO_REQUESTS, "u-2 could take an email"),
+    (EMAIL_SET_OUTSIDE, "a refused change still altered the table"),
+])
+def test_exercise_2_check_says_why_an_answer_is_wrong(chapter, wrong, why):
+    namespace, _ = chapter
+    get_scenario("unique_email").setup(namespace["client"], 1)
+    with pytest.raises(AssertionError, match=why):
+        _run(namespace, wrong, _cell("def two_members("))

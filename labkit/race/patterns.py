@@ -12,7 +12,6 @@ and ``orders``.
 
 from __future__ import annotations
 
-from .orders import read_order
 from .scenario import Scenario, Verdict, register, successful_writes
 from .stage import fresh_table
 from .steps import read, write
@@ -197,6 +196,10 @@ register(Scenario(
 ))
 
 # -- conditional delete: only a cancelled order ------------------------------------------------------
+
+
+def read_order(client):
+    return client.get_item(TableName="Orders", Key={"OrderId": {"S": "order-123"}}, ConsistentRead=True)
 
 
 def restore_if_cancelled(client):
