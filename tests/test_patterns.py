@@ -191,14 +191,23 @@ def chapter(lab, capsys):
     return namespace, lambda: capsys.readouterr().out
 
 
-def test_exercise_1_check_accepts_both_solutions(chapter):
+# exercise -> the scenario whose table it uses, and text that finds its fill-in cell, its check cell, its solutions
+EXERCISES = {
+    1: ("retry_counter", "RETRY_CONDITION = None", "if RETRY_CONDITION is None", 'Say "missing"'),
+    2: ("unique_email", "raise NotImplementedError", "def two_members(", "return client.transact_write_items("),
+}
+
+
+@pytest.mark.parametrize("exercise", EXERCISES)
+def test_exercise_check_says_not_yet_then_accepts_the_solutions(chapter, exercise):
+    scenario, fill_in, check, solutions = EXERCISES[exercise]
     namespace, printed = chapter
-    get_scenario("retry_counter").setup(namespace["client"], 6)
-    fill_in, check = _cell("RETRY_CONDITION = None"), _cell("if RETRY_CONDITION is None")
-    _run(namespace, fill_in, check)
+    get_scenario(scenario).setup(namespace["client"], 6)
+    _run(namespace, _cell(fill_in), _cell(check))
     assert printed().startswith("Not yet")
-    for solution in _solutions("<summary>Solution</summary>\n\nSay \"missing\""):
-        _run(namespace, fill_in, solution, check)
+    assert _solutions(solutions)
+    for solution in _solutions(solutions):
+        _run(namespace, _cell(fill_in), solution, _cell(check))
         assert printed().startswith("Right")
 
 
@@ -213,17 +222,6 @@ def test_exercise_1_check_says_why_an_answer_is_wrong(chapter, wrong, why):
     with pytest.raises(AssertionError, match=why):
         _run(namespace, _cell("RETRY_CONDITION = None"), f"RETRY_CONDITION = {wrong!r}",
              _cell("if RETRY_CONDITION is None"))
-
-
-def test_exercise_2_check_accepts_the_solution(chapter):
-    namespace, printed = chapter
-    get_scenario("unique_email").setup(namespace["client"], 1)
-    fill_in, check = _cell("raise NotImplementedError"), _cell("def two_members(")
-    _run(namespace, fill_in, check)
-    assert printed().startswith("Not yet")
-    solution, = _solutions("<summary>Solution</summary>\n\n```python\ndef change_email(")
-    _run(namespace, solution, check)
-    assert printed().startswith("Right")
 
 
 TWO_REQUESTS = '''
