@@ -26,13 +26,20 @@ def sanitizers() -> list[tuple[re.Pattern, str]]:
 
 
 def texts(cell, rules) -> list[str]:
-    found = []
+    """A cell's outputs as sanitized text; consecutive prints to one stream count as one output, however the
+    kernel happened to split them into messages (as nbval compares them)."""
+    found, last_stream = [], None
     for output in cell.get("outputs", []):
         text = output.get("text") or output.get("data", {}).get("text/plain") or output.get("data", {}).get("text/html", "")
         text = "".join(text) if isinstance(text, list) else str(text)
         for pattern, replacement in rules:
             text = pattern.sub(replacement, text)
-        found.append(text)
+        stream = output.get("name") if output.get("output_type") == "stream" else None
+        if stream and stream == last_stream:
+            found[-1] += text
+        else:
+            found.append(text)
+        last_stream = stream
     return found
 
 
