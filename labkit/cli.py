@@ -1,14 +1,37 @@
-"""A boto3 request written as the equivalent ``aws dynamodb`` command, so each lesson shows both."""
+"""A boto3 request written as the equivalent ``aws dynamodb`` command, and that command run by the AWS CLI.
+
+``as_cli`` writes the command, ``as_boto3`` the boto3 call, and ``run_cli`` has the AWS CLI run a command
+against the lab: the ``aws`` program as a process of its own when the lab has an address (server and
+endpoint backends), else the AWS CLI's own code in this process, its requests answered by the embedded lab.
+Either way the learner sees what the CLI itself printed, never a re-creation of it.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import html
+import io
 import json
+import logging
+import os
+import pprint
+import re
 import shlex
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from unittest import mock
 
 import botocore.session
 from botocore import xform_name
 
 _model = None
+_MISSING_CLI = "the AWS CLI is not installed here: pip install awscli (requirements.txt pins it)"
+_DOTTED = re.compile(r"[A-Za-z_]\w*(\.[A-Za-z_]\w*)*")
+_KEPT = {"AWS_DATA_PATH": ""}  # set by awscli itself when imported: where its own data files are
+OUTPUT_METADATA = "labkit/cli"  # the key of a run's fields in a notebook output's metadata
 
 
 def _operation_model(operation: str):
@@ -28,19 +51,179 @@ def _quote(value) -> str:
     return shlex.quote(text)
 
 
-def as_cli(operation: str, params: dict, endpoint_url: str | None = None) -> str:
-    """``as_cli("put_item", {...})`` -> ``aws dynamodb put-item --table-name ... --item '{...}'``."""
+def _members(operation: str, params: dict):
     model = _operation_model(operation)
-    members = model.input_shape.members
+    for name in params:
+        if name not in model.input_shape.members:
+            raise ValueError(f"{model.name} has no parameter {name!r}")
+    return model
+
+
+def as_cli(operation: str, params: dict, endpoint_url: str | None = None, query: str | None = None) -> str:
+    """``as_cli("put_item", {...})`` -> ``aws dynamodb put-item --table-name ... --item '{...}'``.
+
+    ``query`` is the CLI's ``--query`` (a JMESPath expression applied to the answer before printing)."""
+    model = _members(operation, params)
     parts = [f"aws dynamodb {xform_name(model.name, '-')}"]
     for name, value in params.items():
-        if name not in members:
-            raise ValueError(f"{model.name} has no parameter {name!r}")
         flag = "--" + xform_name(name, "-")
         if isinstance(value, bool):
             parts.append(flag if value else "--no-" + flag[2:])
         else:
             parts.append(f"{flag} {_quote(value)}")
+    if query:
+        parts.append(f"--query {_quote(query)}")
     if endpoint_url:
         parts.append(f"--endpoint-url {endpoint_url}")
     return " \\\n    ".join(parts)
+
+
+def as_boto3(operation: str, params: dict, query: str | None = None) -> str:
+    """The same request as a program writes it: ``client.put_item(TableName=..., ...)``; a dotted
+    ``query`` becomes subscripts of the answer (``Table.TableStatus`` -> ``["Table"]["TableStatus"]``)."""
+    model = _members(operation, params)
+    arguments = []
+    for name, value in params.items():
+        text = pprint.pformat(value, width=max(40, 96 - len(name)), sort_dicts=False)
+        arguments.append(f"\n    {name}=" + text.replace("\n", "\n" + " " * (5 + len(name))) + ",")
+    call = f"client.{xform_name(model.name)}(" + "".join(arguments) + ("\n)" if arguments else ")")
+    if query:
+        if not _DOTTED.fullmatch(query):
+            raise ValueError(f"only a dotted path has a plain boto3 equivalent, not {query!r}")
+        call += "".join(f"[{part!r}]" for part in query.split("."))
+    return call
+
+
+@dataclass
+class CliRun:
+    """One command as the AWS CLI ran it: what it printed on stdout and stderr, and its exit code."""
+
+    command: str
+    stdout: str
+    stderr: str
+    exit_code: int
+    where: str  # how the CLI ran: a process of its own, or its code in this kernel
+    boto3: str | None = None  # the same request in boto3, shown beside the command
+
+    def transcript(self) -> str:
+        """The terminal after the command: the command, what it printed, then ``echo $?``."""
+        return f"$ {self.command}\n{self.stdout}{self.stderr}$ echo $?\n{self.exit_code}\n"
+
+    @property
+    def fields(self) -> dict:
+        return {"command": self.command, "stdout": self.stdout, "stderr": self.stderr, "exit_code": self.exit_code}
+
+    def __repr__(self) -> str:
+        text = self.transcript()
+        return text + (f"\n# the same request in boto3:\n{self.boto3}" if self.boto3 else "")
+
+    def _repr_html_(self) -> str:
+        def pre(body: str) -> str:
+            return f"<pre style='margin:0;white-space:pre-wrap'>{body}</pre>"
+
+        printed = (html.escape(self.stdout, quote=False)
+                   + f"<span style='color:#c62828'>{html.escape(self.stderr, quote=False)}</span>")
+        if not self.stdout and not self.stderr:
+            printed = "<span style='color:grey;font-style:italic'>(nothing printed)</span>\n"
+        terminal = pre(f"<b>$ {html.escape(self.command, quote=False)}</b>\n{printed}"
+                       f"<span style='color:grey'>$ echo $?</span>\n{self.exit_code}")
+        cells = [("AWS CLI", self.where, terminal)]
+        if self.boto3:
+            cells.append(("boto3", "the same request", pre(html.escape(self.boto3, quote=False))))
+        style = "text-align:left;vertical-align:top;padding:4px 10px"
+        head = "".join(f"<th style='{style}'>{name} <small style='font-weight:normal'>{html.escape(note)}</small></th>"
+                       for name, note, _ in cells)
+        body = "".join(f"<td style='{style}'>{content}</td>" for _, _, content in cells)
+        return f"<table class='labkit-cli'><tr>{head}</tr><tr>{body}</tr></table>"
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        # the fields ride along in the output's metadata, so that a test can rerun the very command shown
+        return {"text/plain": repr(self), "text/html": self._repr_html_()}, {OUTPUT_METADATA: self.fields}
+
+
+def _environment(region: str) -> dict:
+    """What the CLI reads from the environment: fake credentials, the lab's region, no personal config."""
+    return {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_DEFAULT_REGION": region,
+            "AWS_CONFIG_FILE": os.devnull, "AWS_SHARED_CREDENTIALS_FILE": os.devnull}
+
+
+def _aws_program() -> str:
+    beside = Path(sys.executable).with_name("aws.exe" if os.name == "nt" else "aws")
+    found = str(beside) if beside.exists() else shutil.which("aws")
+    if not found:
+        raise RuntimeError(_MISSING_CLI)
+    return found
+
+
+def _in_a_process(args: list[str], region: str) -> tuple[str, str, int]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")} | _environment(region)
+    done = subprocess.run([_aws_program(), *args], env=env, capture_output=True, text=True, timeout=120)
+    return done.stdout, done.stderr, done.returncode
+
+
+_loader = []  # the first run's botocore data loader, whose cache of service models later runs share
+
+
+def _share_data_loader(session) -> None:
+    """Load the CLI's data files (service models, endpoints) once per kernel, not once per command."""
+    if _loader:
+        session.register_component("data_loader", _loader[0])
+    else:
+        _loader.append(session.get_component("data_loader"))
+
+
+def _in_this_kernel(args: list[str], region: str, front) -> tuple[str, str, int]:
+    """The AWS CLI's own driver, in this process; the lab's hook answers its requests in-process."""
+    try:
+        from awscli.clidriver import create_clidriver
+    except ImportError:
+        raise RuntimeError(_MISSING_CLI) from None
+    from .transport import install_hook
+
+    logger = logging.getLogger("awscli")  # the driver adds a handler and lowers the level on every run
+    kept = logger.level, list(logger.handlers)
+    out, err = io.StringIO(), io.StringIO()
+    with mock.patch.dict(os.environ, _environment(region)), contextlib.redirect_stdout(out), \
+            contextlib.redirect_stderr(err):
+        for name in [n for n in os.environ if n.startswith("AWS_") and n not in _environment(region) | _KEPT]:
+            del os.environ[name]
+        driver = create_clidriver()
+        _share_data_loader(driver.session)
+        install_hook(driver.session.get_component("event_emitter"), front)
+        try:
+            code = driver.main(args)
+        except SystemExit as leaving:  # argparse's way out, on a command it cannot parse
+            code = leaving.code
+    logger.setLevel(kept[0])
+    logger.handlers[:] = kept[1]
+    return out.getvalue(), err.getvalue(), code
+
+
+def run_cli(lab, command: str) -> CliRun:
+    """Have the AWS CLI run ``command`` (``aws dynamodb ...``, lines joined by ``\\``) against ``lab``.
+
+    The lab's ``--endpoint-url`` is added when the lab has one and the command names none."""
+    words = shlex.split(command.replace("\\\n", ""))
+    if words[:2] != ["aws", "dynamodb"]:
+        raise ValueError(f"the lab answers `aws dynamodb ...` commands, not {' '.join(words[:2])!r}")
+    if lab.backend == "aws":
+        raise ValueError("on real AWS, type the command in a terminal yourself: the lab runs it only against itself")
+    if lab.endpoint_url and "--endpoint-url" not in words:
+        words += ["--endpoint-url", lab.endpoint_url]
+        command += (" \\\n    " if "\\\n" in command else " ") + f"--endpoint-url {lab.endpoint_url}"
+    if lab.endpoint_url:
+        stdout, stderr, code = _in_a_process(words[1:], lab.region)
+        where = "the aws program, a process of its own"
+    else:
+        from awscli import __version__
+
+        stdout, stderr, code = _in_this_kernel(words[1:], lab.region, lab.front)
+        where = f"AWS CLI {__version__}, its own code run in this kernel"
+    return CliRun(command, stdout, stderr, code, where)
+
+
+def cli_step(lab, operation: str, *, query: str | None = None, **params) -> CliRun:
+    """One request both ways: the AWS CLI runs it, and the boto3 call that makes it is shown beside."""
+    run = run_cli(lab, as_cli(operation, params, lab.endpoint_url, query))
+    run.boto3 = as_boto3(operation, params, query)
+    return run

@@ -9,3 +9,4 @@ from .timeline import Timeline, timeline
 
 __all__ = ["FIRE_CLASS", "RaceLab", "SUMMARY_CLASS", "TABLE_CLASS", "Timeline", "race_lab", "race_table",
            "report_html", "summary_html", "timeline"]
+from .fire import Fire, fire_widget  # noqa: E402  (last: it builds on the names above)
