@@ -102,8 +102,16 @@ class CliRun:
     stdout: str
     stderr: str
     exit_code: int
-    where: str  # how the CLI ran: a process of its own, or its code in this kernel
+    program: str | None  # the aws program that ran as a process of its own; None: the CLI's code in this kernel
     boto3: str | None = None  # the same request in boto3, shown beside the command
+
+    @property
+    def where(self) -> str:
+        if self.program:
+            return "the aws program, a process of its own"
+        from awscli import __version__
+
+        return f"AWS CLI {__version__}, its own code run in this kernel"
 
     def transcript(self) -> str:
         """The terminal after the command: the command, what it printed, then ``echo $?``."""
@@ -111,7 +119,8 @@ class CliRun:
 
     @property
     def fields(self) -> dict:
-        return {"command": self.command, "stdout": self.stdout, "stderr": self.stderr, "exit_code": self.exit_code}
+        return {"command": self.command, "stdout": self.stdout, "stderr": self.stderr, "exit_code": self.exit_code,
+                "program": self.program}
 
     def __repr__(self) -> str:
         text = self.transcript()
@@ -155,10 +164,10 @@ def _aws_program() -> str:
     return found
 
 
-def _in_a_process(args: list[str], region: str) -> tuple[str, str, int]:
+def _in_a_process(program: str, args: list[str], region: str) -> tuple[str, str, int]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")} | _environment(region)
-    done = subprocess.run([_aws_program(), *args], env=env, capture_output=True, text=True, timeout=120)
-    return done.stdout, done.stderr, done.returncode
+    done = subprocess.run([program, *args], env=env, capture_output=True, timeout=120)
+    return done.stdout.decode(), done.stderr.decode(), done.returncode  # as printed: no newline translation
 
 
 _loader = []  # the first run's botocore data loader, whose cache of service models later runs share
@@ -183,8 +192,9 @@ def _in_this_kernel(args: list[str], region: str, front) -> tuple[str, str, int]
     logger = logging.getLogger("awscli")  # the driver adds a handler and lowers the level on every run
     kept = logger.level, list(logger.handlers)
     out, err = io.StringIO(), io.StringIO()
-    with mock.patch.dict(os.environ, _environment(region)), contextlib.redirect_stdout(out), \
-            contextlib.redirect_stderr(err):
+    # argv[0] is the program name in the CLI's usage messages: "aws", as in a terminal
+    with mock.patch.dict(os.environ, _environment(region)), mock.patch.object(sys, "argv", ["aws", *args]), \
+            contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
         for name in [n for n in os.environ if n.startswith("AWS_") and n not in _environment(region) | _KEPT]:
             del os.environ[name]
         driver = create_clidriver()
@@ -202,7 +212,9 @@ def _in_this_kernel(args: list[str], region: str, front) -> tuple[str, str, int]
 def run_cli(lab, command: str) -> CliRun:
     """Have the AWS CLI run ``command`` (``aws dynamodb ...``, lines joined by ``\\``) against ``lab``.
 
-    The lab's ``--endpoint-url`` is added when the lab has one and the command names none."""
+    The lab's ``--endpoint-url`` is added when the lab has one and the command names none. A command the
+    lab cannot run (another service, an unclosed quote) raises ValueError, saying why."""
+    command = command.strip()
     words = shlex.split(command.replace("\\\n", ""))
     if words[:2] != ["aws", "dynamodb"]:
         raise ValueError(f"the lab answers `aws dynamodb ...` commands, not {' '.join(words[:2])!r}")
@@ -212,14 +224,9 @@ def run_cli(lab, command: str) -> CliRun:
         words += ["--endpoint-url", lab.endpoint_url]
         command += (" \\\n    " if "\\\n" in command else " ") + f"--endpoint-url {lab.endpoint_url}"
     if lab.endpoint_url:
-        stdout, stderr, code = _in_a_process(words[1:], lab.region)
-        where = "the aws program, a process of its own"
-    else:
-        from awscli import __version__
-
-        stdout, stderr, code = _in_this_kernel(words[1:], lab.region, lab.front)
-        where = f"AWS CLI {__version__}, its own code run in this kernel"
-    return CliRun(command, stdout, stderr, code, where)
+        program = _aws_program()
+        return CliRun(command, *_in_a_process(program, words[1:], lab.region), program)
+    return CliRun(command, *_in_this_kernel(words[1:], lab.region, lab.front), None)
 
 
 def cli_step(lab, operation: str, *, query: str | None = None, **params) -> CliRun:
