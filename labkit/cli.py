@@ -111,7 +111,7 @@ class CliRun:
             return "the aws program, a process of its own"
         from awscli import __version__
 
-        return f"AWS CLI {__version__}, its own code run in this kernel"
+        return f"version {__version__}, its own code run in this kernel"
 
     def transcript(self) -> str:
         """The terminal after the command: the command, what it printed, then ``echo $?``."""

@@ -35,7 +35,8 @@ class Fire(widgets.VBox):
                  check=one_winner, invariant: str = ONE_WINNER):
         self.lab = lab
         scene = {"setup": setup} if setup else {}
-        self.scenario = dataclasses.replace(own_request(request, check=check, tables=tables, **scene),
+        name = getattr(request, "__name__", "request")
+        self.scenario = dataclasses.replace(own_request(request, check=check, tables=tables, title=name, **scene),
                                             invariant=invariant)
         self.last = None
         self.writers = widgets.IntSlider(value=writers, min=2, max=MAX_WRITERS, description="writers")
