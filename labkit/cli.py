@@ -9,6 +9,7 @@ Either way the learner sees what the CLI itself printed, never a re-creation of 
 from __future__ import annotations
 
 import contextlib
+import functools
 import html
 import io
 import json
@@ -21,16 +22,17 @@ import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
+from importlib.metadata import version
 from pathlib import Path
 from unittest import mock
 
 import botocore.session
 from botocore import xform_name
+from botocore.loaders import create_loader
 
 _model = None
 _MISSING_CLI = "the AWS CLI is not installed here: pip install awscli (requirements.txt pins it)"
 _DOTTED = re.compile(r"[A-Za-z_]\w*(\.[A-Za-z_]\w*)*")
-_KEPT = {"AWS_DATA_PATH": ""}  # set by awscli itself when imported: where its own data files are
 OUTPUT_METADATA = "labkit/cli"  # the key of a run's fields in a notebook output's metadata
 
 
@@ -109,9 +111,7 @@ class CliRun:
     def where(self) -> str:
         if self.program:
             return "the aws program, a process of its own"
-        from awscli import __version__
-
-        return f"version {__version__}, its own code run in this kernel"
+        return f"version {version('awscli')}, its own code run in this kernel"
 
     def transcript(self) -> str:
         """The terminal after the command: the command, what it printed, then ``echo $?``."""
@@ -170,35 +170,36 @@ def _in_a_process(program: str, args: list[str], region: str) -> tuple[str, str,
     return done.stdout.decode(), done.stderr.decode(), done.returncode  # as printed: no newline translation
 
 
-_loader = []  # the first run's botocore data loader, whose cache of service models later runs share
-
-
-def _share_data_loader(session) -> None:
-    """Load the CLI's data files (service models, endpoints) once per kernel, not once per command."""
-    if _loader:
-        session.register_component("data_loader", _loader[0])
-    else:
-        _loader.append(session.get_component("data_loader"))
+@functools.cache
+def _awscli() -> tuple:
+    """awscli's driver factory, the data path it needs, and one loader of its data files (service models,
+    endpoints) that every run shares: the files are read once per kernel, not once per command. awscli
+    writes AWS_DATA_PATH into os.environ when imported; the kernel's environment is given back unchanged."""
+    try:
+        with mock.patch.dict(os.environ):
+            from awscli.clidriver import create_clidriver
+            data_path = os.environ["AWS_DATA_PATH"]
+    except ImportError:
+        raise RuntimeError(_MISSING_CLI) from None
+    return create_clidriver, data_path, create_loader(data_path)
 
 
 def _in_this_kernel(args: list[str], region: str, front) -> tuple[str, str, int]:
     """The AWS CLI's own driver, in this process; the lab's hook answers its requests in-process."""
-    try:
-        from awscli.clidriver import create_clidriver
-    except ImportError:
-        raise RuntimeError(_MISSING_CLI) from None
     from .transport import install_hook
 
+    create_clidriver, data_path, loader = _awscli()
+    environment = _environment(region) | {"AWS_DATA_PATH": data_path}
     logger = logging.getLogger("awscli")  # the driver adds a handler and lowers the level on every run
     kept = logger.level, list(logger.handlers)
     out, err = io.StringIO(), io.StringIO()
     # argv[0] is the program name in the CLI's usage messages: "aws", as in a terminal
-    with mock.patch.dict(os.environ, _environment(region)), mock.patch.object(sys, "argv", ["aws", *args]), \
+    with mock.patch.dict(os.environ, environment), mock.patch.object(sys, "argv", ["aws", *args]), \
             contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        for name in [n for n in os.environ if n.startswith("AWS_") and n not in _environment(region) | _KEPT]:
+        for name in [n for n in os.environ if n.startswith("AWS_") and n not in environment]:
             del os.environ[name]
         driver = create_clidriver()
-        _share_data_loader(driver.session)
+        driver.session.register_component("data_loader", loader)
         install_hook(driver.session.get_component("event_emitter"), front)
         try:
             code = driver.main(args)

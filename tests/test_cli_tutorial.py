@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import contextlib
 import io
-import logging
 import os
 import re
+import subprocess
 import sys
 from pathlib import Path
 
@@ -188,16 +188,33 @@ def test_a_command_the_cli_refuses_reads_the_same_in_the_kernel_as_from_the_aws_
     assert in_kernel.exit_code != 0 and in_kernel.stderr
 
 
-def test_the_kernel_run_ignores_personal_aws_settings_and_leaves_the_kernel_as_it_was(lab, users, monkeypatch):
+def test_the_kernel_run_ignores_personal_aws_settings(lab, users, monkeypatch):
     monkeypatch.setenv("AWS_PROFILE", "someone-elses")  # the CLI would stop at ProfileNotFound
     monkeypatch.setenv("AWS_DEFAULT_OUTPUT", "table")  # the CLI would draw a table instead of JSON
-    environment = dict(os.environ)
-    logger = logging.getLogger("awscli")
-    handlers, level = list(logger.handlers), logger.level
     listed = run_cli(lab, "aws dynamodb list-tables")
     assert listed.exit_code == 0 and users in listed.stdout and listed.stdout.startswith("{\n")
-    assert dict(os.environ) == environment
-    assert (logger.handlers, logger.level) == (handlers, level)
+
+
+LEAVES_THE_KERNEL_AS_IT_WAS = """
+import logging, os, labkit
+from labkit.cli import run_cli
+lab = labkit.connect()
+environment = dict(os.environ)
+logger = logging.getLogger("awscli")
+handlers, level = list(logger.handlers), logger.level
+for command in ["aws dynamodb list-tables", "aws dynamodb describe-table --table-name Nothing"]:
+    assert run_cli(lab, command).exit_code in (0, 255)
+assert dict(os.environ) == environment, set(os.environ.items()) ^ set(environment.items())
+assert (logger.handlers, logger.level) == (handlers, level), (logger.handlers, logger.level)
+"""
+
+
+def test_the_kernel_run_leaves_the_environment_and_logging_as_they_were():
+    """In a fresh interpreter, so that the first import of awscli (which writes to os.environ) is seen."""
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
+    done = subprocess.run([sys.executable, "-c", LEAVES_THE_KERNEL_AS_IT_WAS], env=env, capture_output=True,
+                          text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
 
 
 def test_the_lab_runs_only_its_own_commands(lab):
