@@ -127,23 +127,22 @@ class CliRun:
         return text + (f"\n# the same request in boto3:\n{self.boto3}" if self.boto3 else "")
 
     def _repr_html_(self) -> str:
-        def pre(body: str) -> str:
-            return f"<pre style='margin:0;white-space:pre-wrap'>{body}</pre>"
-
-        printed = (html.escape(self.stdout, quote=False)
-                   + f"<span style='color:#c62828'>{html.escape(self.stderr, quote=False)}</span>")
+        # the terminal wraps long lines as a terminal does; the boto3 code keeps its lines and scrolls
+        printed = (html.escape(self.stdout, quote=False) + "<span class='labkit-stderr' style='color:#c62828'>"
+                   f"{html.escape(self.stderr, quote=False)}</span>")
         if not self.stdout and not self.stderr:
-            printed = "<span style='color:grey;font-style:italic'>(nothing printed)</span>\n"
-        terminal = pre(f"<b>$ {html.escape(self.command, quote=False)}</b>\n{printed}"
-                       f"<span style='color:grey'>$ echo $?</span>\n{self.exit_code}")
-        cells = [("AWS CLI", self.where, terminal)]
+            printed = "<i style='color:grey'>(nothing printed)</i>\n"
+        terminal = (f"<pre style='margin:0;white-space:pre-wrap'><b>$ {html.escape(self.command, quote=False)}</b>\n"
+                    f"{printed}<span style='color:grey'>$ echo $?</span>\n{self.exit_code}</pre>")
+        cells = [("AWS CLI", self.where, terminal, "58%")]
         if self.boto3:
-            cells.append(("boto3", "the same request", pre(html.escape(self.boto3, quote=False))))
+            code = f"<pre style='margin:0;white-space:pre;overflow-x:auto'>{html.escape(self.boto3, quote=False)}</pre>"
+            cells.append(("boto3", "the same request", code, "42%"))
         style = "text-align:left;vertical-align:top;padding:4px 10px"
-        head = "".join(f"<th style='{style}'>{name} <small style='font-weight:normal'>{html.escape(note)}</small></th>"
-                       for name, note, _ in cells)
-        body = "".join(f"<td style='{style}'>{content}</td>" for _, _, content in cells)
-        return f"<table class='labkit-cli'><tr>{head}</tr><tr>{body}</tr></table>"
+        head = "".join(f"<th style='{style};width:{width}'>{name} <small style='font-weight:normal'>"
+                       f"{html.escape(note)}</small></th>" for name, note, _, width in cells)
+        body = "".join(f"<td style='{style}'>{content}</td>" for _, _, content, _ in cells)
+        return f"<table class='labkit-cli' style='width:100%;table-layout:fixed'><tr>{head}</tr><tr>{body}</tr></table>"
 
     def _repr_mimebundle_(self, include=None, exclude=None):
         # the fields ride along in the output's metadata, so that a test can rerun the very command shown

@@ -47,6 +47,7 @@ def test_the_fire_button_is_the_one_the_browser_tests_click(registration):
 
 
 def test_a_click_sends_n_real_simultaneous_puts_and_the_table_shows_one_winner(lab, registration):
+    assert registration.picture.layout.display == "none"  # no timeline before the first Fire
     before = len(lab.front.trace)
     registration.fire.click()
     puts = [entry for entry in list(lab.front.trace)[before:] if entry.operation == "PutItem"]
@@ -61,7 +62,7 @@ def test_a_click_sends_n_real_simultaneous_puts_and_the_table_shows_one_winner(l
     stored = lab.client.get_item(TableName="Users", Key={"Username": {"S": "alice"}})["Item"]
     assert stored["Email"] == {"S": f"alice.{winner[0]}@example.com"}
     assert "HELD" in registration.summary.value and f"ConditionalCheckFailedException: <b>{WRITERS - 1}</b>" in registration.summary.value
-    assert bytes(registration.picture.value).startswith(PNG)
+    assert bytes(registration.picture.value).startswith(PNG) and registration.picture.layout.display is None
 
 
 def test_without_the_condition_every_writer_succeeds_and_the_summary_says_so(lab):

@@ -45,7 +45,8 @@ class Fire(widgets.VBox):
         self.fire.add_class(FIRE_CLASS)
         self.summary = widgets.HTML()
         self.table = widgets.HTML()
-        self.picture = widgets.Image(format="png", layout=widgets.Layout(max_width="100%"))
+        # hidden until the first Fire: an Image with no picture yet draws as a broken image
+        self.picture = widgets.Image(format="png", layout=widgets.Layout(max_width="100%", display="none"))
         self.fire.on_click(lambda _: self.fire_once())
         intro = widgets.HTML(f"<p>Fire sends <code>{html.escape(self.scenario.name)}</code> from every writer at "
                              "the same instant, each writer on its own thread with its own client.</p>")
@@ -64,6 +65,7 @@ class Fire(widgets.VBox):
         self.summary.value = summary_html(result)
         self.table.value = race_table(result).to_html()
         self.picture.value = timeline(result).png()
+        self.picture.layout.display = None
         return result
 
 

@@ -11,10 +11,10 @@ pytestmark = pytest.mark.browser
 
 CHAPTER = "notebooks/02_cli_tutorial.ipynb"
 
-# Each command's output as the page draws it: the terminal column's text, and the part printed in red.
+# Each command's output as the page draws it: the terminal column's text, and what it shows from stderr.
 TERMINALS_JS = """() => [...document.querySelectorAll('table.labkit-cli')].map(t => ({
   terminal: t.querySelector('td pre').textContent,
-  red: [...t.querySelectorAll('td pre span')].filter(s => s.style.color).map(s => s.textContent).join('')}))"""
+  stderr: [...t.querySelectorAll('.labkit-stderr')].map(s => s.textContent).join('')}))"""
 STEP_3_FIRE_ASIDE_JS = "() => document.querySelector('.labkit-fire').classList.replace('labkit-fire', 'labkit-fire-aside')"
 STEP_3_FIRE_BACK_JS = "() => document.querySelector('.labkit-fire-aside').classList.replace('labkit-fire-aside', 'labkit-fire')"
 
@@ -24,9 +24,9 @@ def test_every_step_shows_the_cli_terminal_beside_boto3(open_chapter):
     assert chapter.problems() == []
     terminals = chapter.page.evaluate(TERMINALS_JS)
     assert len(terminals) >= 12
-    refused = [t for t in terminals if "ConditionalCheckFailedException" in t["red"]]
+    refused = [t for t in terminals if "ConditionalCheckFailedException" in t["stderr"]]
     assert refused and all(t["terminal"].rstrip().endswith("$ echo $?\n255") for t in refused)
-    assert any("reserved keyword: Role" in t["red"] for t in terminals)
+    assert any("reserved keyword: Role" in t["stderr"] for t in terminals)
     assert chapter.page.locator("table.labkit-cli th", has_text="boto3").count() >= 12
 
 
