@@ -60,7 +60,12 @@ class Front:
 
     @property
     def creating_seconds(self) -> float:
+        """How long a new table stays CREATING (simulated; a lesson may hold it open to look at it)."""
         return self.store.creating_seconds
+
+    @creating_seconds.setter
+    def creating_seconds(self, seconds: float) -> None:
+        self.store.creating_seconds = seconds
 
     def handle(self, operation: str, params: dict) -> tuple[int, dict]:
         """Answer one request: (HTTP status, JSON body)."""

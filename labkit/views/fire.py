@@ -1,0 +1,77 @@
+"""The Fire widget: one request, sent by N writers at the same instant, and a table of who won.
+
+A chapter shows a single command; Fire turns it into N simultaneous requests (real threads, each writer on
+its own client, through the race engine's threads mode) and shows who succeeded and who got
+ConditionalCheckFailedException, with the timeline of when each request was in flight. The race runs in
+the kernel's main thread when the button is clicked; the writers' threads only collect rows, and the
+views are drawn here afterwards.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import html
+
+import ipywidgets as widgets
+
+from ..race import MAX_WRITERS, Verdict, own_request, race
+# labkit.views' public names: this module is imported last by labkit/views/__init__.py
+from .report import race_table, summary_html
+from .timeline import timeline
+from .widget import FIRE_CLASS
+
+ONE_WINNER = "exactly one writer's request succeeds"
+
+
+def one_winner(final: dict, frame, writers: int) -> Verdict:
+    """A guarded write raced: it holds when exactly one request succeeded. The numbers count each outcome."""
+    counts = frame["outcome"].value_counts()
+    tally = {outcome: int(counts[outcome]) for outcome in sorted(counts.index, key=lambda o: o != "succeeded")}
+    return Verdict(tally.get("succeeded", 0) == 1, tally)
+
+
+class Fire(widgets.VBox):
+    """A writers slider and a Fire button; each click races ``request`` once and shows the result."""
+
+    def __init__(self, lab, request, *, setup=None, tables: tuple = (), writers: int = 8,
+                 check=one_winner, invariant: str = ONE_WINNER):
+        self.lab = lab
+        scene = {"setup": setup} if setup else {}
+        name = getattr(request, "__name__", "request")
+        self.scenario = dataclasses.replace(own_request(request, check=check, tables=tables, title=name, **scene),
+                                            invariant=invariant)
+        self.last = None
+        self.writers = widgets.IntSlider(value=writers, min=2, max=MAX_WRITERS, description="writers")
+        self.fire = widgets.Button(description="Fire", button_style="danger", icon="bolt",
+                                   tooltip=f"send {self.scenario.name} from every writer at the same instant")
+        self.fire.add_class(FIRE_CLASS)
+        self.summary = widgets.HTML()
+        self.table = widgets.HTML()
+        # hidden until the first Fire: an Image with no picture yet draws as a broken image
+        self.picture = widgets.Image(format="png", layout=widgets.Layout(max_width="100%", display="none"))
+        self.fire.on_click(lambda _: self.fire_once())
+        intro = widgets.HTML(f"<p>Fire sends <code>{html.escape(self.scenario.name)}</code> from every writer at "
+                             "the same instant, each writer on its own thread with its own client.</p>")
+        super().__init__([intro, widgets.HBox([self.writers, self.fire]), self.summary, self.table, self.picture])
+
+    def fire_once(self):
+        """Race the request with as many writers as the slider says, and show it; what a click does."""
+        try:
+            result = race(self.lab, self.scenario, writers=self.writers.value, mode="threads")
+        except Exception as error:  # shown where the learner looks, not in the kernel's log
+            self.summary.value = (f"<div class='labkit-race-summary'><b>{type(error).__name__}</b>: "
+                                  f"{html.escape(str(error))}</div>")
+            self.table.value = ""
+            return None
+        self.last = result
+        self.summary.value = summary_html(result)
+        self.table.value = race_table(result).to_html()
+        self.picture.value = timeline(result).png()
+        self.picture.layout.display = None
+        return result
+
+
+def fire_widget(lab, request, **options) -> Fire:
+    """``request(writer, client)`` makes one boto3 call; ``setup(client, writers)`` sets the scene before
+    each Fire; ``tables`` are shown as they are after it."""
+    return Fire(lab, request, **options)

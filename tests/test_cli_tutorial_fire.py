@@ -1,0 +1,95 @@
+"""The Fire widget of the CLI tutorial: a click sends the chapter's request from N writers at once, for real,
+and the table it draws is the lab's verdict, one winner for a guarded put, not a foregone conclusion."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import nbformat
+import pytest
+from bs4 import BeautifulSoup
+
+import labkit
+from labkit.views import FIRE_CLASS, fire_widget
+
+CHAPTER = Path(__file__).resolve().parents[1] / "notebooks" / "02_cli_tutorial.ipynb"
+PNG = b"\x89PNG\r\n\x1a\n"
+WRITERS = 12
+
+
+def chapter_code() -> dict:
+    """What the chapter's code cells that define the Fire requests and their scenes leave behind."""
+    namespace = {"labkit": labkit}
+    for cell in nbformat.read(CHAPTER, as_version=4).cells:
+        if cell.cell_type == "code" and ("def register_alice(" in cell.source or "def promote_alice(" in cell.source):
+            exec(cell.source, namespace)
+    return namespace
+
+
+def outcomes(table_html: str) -> list[str]:
+    """The 'outcome' column of the race table as the widget draws it."""
+    table = BeautifulSoup(table_html, "html.parser").find("table", class_="labkit-race-table")
+    headers = [th.get_text(strip=True) for th in table.thead.find_all("th")]
+    column = headers.index("outcome")
+    return [row.find_all("td")[column].get_text(strip=True) for row in table.tbody.find_all("tr")]
+
+
+@pytest.fixture
+def registration(lab):
+    chapter = chapter_code()
+    widget = fire_widget(lab, chapter["register_alice"], setup=chapter["nobody_is_alice_yet"], tables=("Users",))
+    widget.writers.value = WRITERS
+    return widget
+
+
+def test_the_fire_button_is_the_one_the_browser_tests_click(registration):
+    assert registration.fire.description == "Fire" and FIRE_CLASS in registration.fire._dom_classes
+
+
+def test_a_click_sends_n_real_simultaneous_puts_and_the_table_shows_one_winner(lab, registration):
+    assert registration.picture.layout.display == "none"  # no timeline before the first Fire
+    before = len(lab.front.trace)
+    registration.fire.click()
+    puts = [entry for entry in list(lab.front.trace)[before:] if entry.operation == "PutItem"]
+    # every writer's request reached the lab, each from a thread of its own
+    assert len(puts) == WRITERS
+    assert len({entry.thread for entry in puts}) == WRITERS
+    assert all(entry.thread.startswith("labkit-writer-") for entry in puts)
+    cells = outcomes(registration.table.value)
+    assert sorted(cells) == ["ConditionalCheckFailedException"] * (WRITERS - 1) + ["succeeded"]
+    winner = registration.last.winners
+    assert len(winner) == 1 and registration.last.mode == "threads"
+    stored = lab.client.get_item(TableName="Users", Key={"Username": {"S": "alice"}})["Item"]
+    assert stored["Email"] == {"S": f"alice.{winner[0]}@example.com"}
+    assert "HELD" in registration.summary.value and f"ConditionalCheckFailedException: <b>{WRITERS - 1}</b>" in registration.summary.value
+    assert bytes(registration.picture.value).startswith(PNG) and registration.picture.layout.display is None
+
+
+def test_without_the_condition_every_writer_succeeds_and_the_summary_says_so(lab):
+    chapter = chapter_code()
+
+    def register_blindly(writer, client):
+        return client.put_item(TableName="Users", Item={"Username": {"S": "alice"}, "Email": {"S": f"{writer}"}})
+
+    widget = fire_widget(lab, register_blindly, setup=chapter["nobody_is_alice_yet"], writers=6)
+    widget.fire.click()
+    assert outcomes(widget.table.value) == ["succeeded"] * 6
+    assert "BROKEN" in widget.summary.value
+
+
+def test_the_guarded_update_of_step_5_has_one_winner_too(lab):
+    chapter = chapter_code()
+    widget = fire_widget(lab, chapter["promote_alice"], setup=chapter["alice_is_a_member"], tables=("Users",), writers=8)
+    widget.fire.click()
+    assert sorted(outcomes(widget.table.value)) == ["ConditionalCheckFailedException"] * 7 + ["succeeded"]
+    role = lab.client.get_item(TableName="Users", Key={"Username": {"S": "alice"}})["Item"]["Role"]
+    assert role == {"S": f"owner-{widget.last.winners[0]}"}
+
+
+def test_a_failing_scene_is_shown_in_the_widget_not_raised(lab):
+    def broken_scene(client, writers):
+        client.delete_item(TableName="NoSuchTable", Key={"Username": {"S": "alice"}})
+
+    widget = fire_widget(lab, lambda writer, client: None, setup=broken_scene)
+    assert widget.fire_once() is None
+    assert "ResourceNotFoundException" in widget.summary.value and widget.table.value == ""
