@@ -39,7 +39,7 @@ class InputError(ValueError):
 
 
 @dataclass
-class Verdict:
+class Checked:
     """One Check: the request sent, DynamoDB's answer, the item as the condition saw it, and why."""
 
     request: dict
@@ -143,7 +143,7 @@ def ensure_table(client, table: str, key: str) -> None:
 
 
 def check_condition(lab, item: dict | None, condition: str, names: dict | None = None, values: dict | None = None, *,
-          stored: bool = True, table: str = TABLE, key: str = "pk") -> Verdict:
+          stored: bool = True, table: str = TABLE, key: str = "pk") -> Checked:
     """Store ``item`` (or, with ``stored=False``, nothing under its key), send a PutItem of it under
     ``condition`` through the lab's client, and explain the answer. Values are DynamoDB JSON as boto3's
     client takes them (bytes for binary)."""
@@ -160,10 +160,10 @@ def check_condition(lab, item: dict | None, condition: str, names: dict | None =
     if stored:
         put = attempt(client.put_item, TableName=table, Item=item)
         if not put.succeeded:  # the item itself is refused (no key, a bad value): say so, as DynamoDB does
-            return Verdict({"TableName": table, "Item": item}, put, names=names or {})
+            return Checked({"TableName": table, "Item": item}, put, names=names or {})
     found = client.get_item(TableName=table, Key={key: item[key]}, ConsistentRead=True).get("Item") if stored else None
     outcome = attempt(client.put_item, **request)
-    verdict = Verdict(request, outcome, found, names=names or {})
+    verdict = Checked(request, outcome, found, names=names or {})
     if outcome.succeeded or outcome.code == "ConditionalCheckFailedException":
         # The lab evaluated the condition; ask its evaluator how. (A refused request never reaches it.)
         parsed = validate_request("PutItem", {k: v for k, v in request.items() if k not in ("TableName", "Item")})
@@ -197,7 +197,7 @@ def _shown(step: Step, names: dict) -> str:
     return f"{what} = {'missing' if step.value is None else _value_json(step.value)}"
 
 
-def answer_html(verdict: Verdict) -> str:
+def answer_html(verdict: Checked) -> str:
     outcome = verdict.outcome
     colour = KINDS[kind_of(outcome.label)][1]
     message = f": {html.escape(outcome.message)}" if outcome.message and not outcome.succeeded else ""
@@ -210,7 +210,7 @@ def answer_html(verdict: Verdict) -> str:
             f"<b style='color:{colour}'>{html.escape(outcome.label)}</b>{message}{decided}</div>")
 
 
-def explanation_html(verdict: Verdict) -> str:
+def explanation_html(verdict: Checked) -> str:
     """Every sub-expression, indented under the one it belongs to, with its value; a clause that did not
     settle its parent's value is greyed, with everything under it."""
     if verdict.explanation is None:
@@ -251,7 +251,7 @@ class Playground(widgets.VBox):
     def __init__(self, lab, *, item: str, condition: str, names: str = "", values: str = "", key: str = "pk",
                  table: str = TABLE):
         self.lab, self.key, self.table = lab, key, table
-        self.last: Verdict | None = None
+        self.last: Checked | None = None
         area = widgets.Layout(width="100%")
         self.item = widgets.Textarea(item, description="item", rows=max(4, item.count("\n") + 1), layout=area)
         self.condition = widgets.Textarea(condition, description="condition", rows=2, layout=area)
@@ -274,7 +274,7 @@ class Playground(widgets.VBox):
                           self.answer, self.explanation])
         self.add_class(PLAYGROUND_CLASS)
 
-    def check_once(self) -> Verdict | None:
+    def check_once(self) -> Checked | None:
         """Send the request as the boxes say and show the verdict; what a click on Check does."""
         try:
             verdict = check_condition(self.lab, parse_attributes(self.item.value, "the item"), self.condition.value,
