@@ -38,7 +38,7 @@ CHAPTERS = {
 EXAM_BANK = "exam"  # the exam-style bank of its own: questions that belong to no one chapter's check
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Question:
     id: str
     prompt: str
@@ -55,6 +55,9 @@ class Question:
     documented: str = ""  # why the lab cannot show it (the documentation is the proof)
     not_provable_yet: str = ""  # why the lab cannot show it yet
     extra: dict = field(default_factory=dict, compare=False)
+
+    def __repr__(self) -> str:
+        return f"Question({self.ref})"
 
     @property
     def multiple(self) -> bool:
