@@ -3,7 +3,7 @@
 A proof is plain boto3 with a few names given to it:
 
 - ``client``, ``lab``, ``labkit``, ``attempt``: the embedded lab (``labkit.connect()``) and its helpers;
-- ``table(name, pk="pk", sk=None)``: a table of its own, empty (created once, emptied on every run);
+- ``table(name, pk="pk", sk=None)``: an empty table with that key (``name`` says what it holds);
 - ``options`` and ``option_with(text)``: the question's options, and the index of the one that contains
   ``text`` (an error when none does, or several);
 - ``billed()``: the capacity units the lab charged for the last request (also for a request that failed).
@@ -51,18 +51,19 @@ class ProofRun:
 
 def _tables(client):
     def table(name: str, pk: str = "pk", sk: str | None = None) -> str:
-        """An empty table of the proof's own (named ``Quiz<name>``), keyed by strings."""
+        """An empty table for the proof, keyed by strings. Proofs with the same key schema share one table
+        (``Quiz_<keys>``), emptied before each use: creating a table takes the lab a (simulated) moment."""
         import labkit
 
-        full = f"{PROOF_TABLE_PREFIX}{name}"
+        wanted = [pk] + ([sk] if sk else [])
+        full = "_".join([PROOF_TABLE_PREFIX, *wanted])
         try:
-            schema = client.describe_table(TableName=full)["Table"]["KeySchema"]
+            schema = [k["AttributeName"] for k in client.describe_table(TableName=full)["Table"]["KeySchema"]]
         except client.exceptions.ResourceNotFoundException:
             schema = None
-        wanted = [pk] + ([sk] if sk else [])
-        if schema is not None and [k["AttributeName"] for k in schema] == wanted:
-            for item in client.scan(TableName=full, ConsistentRead=True)["Items"]:
-                client.delete_item(TableName=full, Key={k: item[k] for k in wanted})
+        if schema == wanted:
+            for item in labkit.scan_all(client, full):
+                client.delete_item(TableName=full, Key={k: {"S": item[k]} for k in wanted})
         else:
             labkit.reset_table(client, full, pk, sk)
         return full

@@ -77,13 +77,14 @@ def topic_shares(answer_files) -> dict[str, float]:
 
 def export_round(path: str | Path, *, name: str | None = None, topics=None, weakest=None, questions: int = 10,
                  seed: int = 0, exclude=()) -> Round:
-    """Write a round of ``questions`` questions, from ``topics`` or from the two weakest topics of ``weakest``
+    """Write a round of ``questions`` questions, from ``topics`` or from the group's weakest topics in ``weakest``
     (members' answer files of earlier rounds); questions already asked (``exclude``, or those files') are skipped."""
     candidates = [q for q in pool() if q.topic != "exam-method"]
     asked = set(exclude)
-    if weakest:
+    if weakest:  # the two weakest topics among those someone missed (the two weakest, if nobody missed)
         shares = topic_shares(weakest)
-        topics = sorted(shares, key=lambda t: (shares[t], t))[:2]
+        ranked = sorted(shares, key=lambda t: (shares[t], t))
+        topics = [t for t in ranked if shares[t] < 1][:2] or ranked[:2]
         asked |= {ref for source in weakest for ref in read_json(source).get("answers", {})}
     if topics:
         candidates = [q for q in candidates if q.topic in set(topics)]
