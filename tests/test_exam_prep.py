@@ -208,8 +208,9 @@ def test_a_study_group_round_with_three_members(tmp_path, monkeypatch):
     page = results._repr_html_()
     assert "Most missed" in page and "data:image/png;base64," in page and missed[0][0].explain(0)[:20].replace(
         "'", "&#x27;") in page
-    figure = results.chart()
-    assert [bar.get_height() for bar in figure.axes[0].patches] == [2, 2, 2, 1, 1, 1]
+    chart = results.chart()
+    assert [bar.get_height() for bar in chart.figure.axes[0].patches] == [2, 2, 2, 1, 1, 1]
+    assert chart._repr_png_().startswith(b"\x89PNG")
     # or with the files uploaded into one widget
     widget = facilitator("round1.json")
     shown = widget.show([json.loads((tmp_path / f"round1-{m}.json").read_text()) for m in plans])

@@ -95,6 +95,18 @@ def export_round(path: str | Path, *, name: str | None = None, topics=None, weak
     return round_
 
 
+@dataclass(frozen=True)
+class Chart:
+    """A matplotlib figure that a notebook shows as a picture (without pyplot's global state)."""
+
+    figure: object
+
+    def _repr_png_(self) -> bytes:
+        buffer = io.BytesIO()
+        self.figure.savefig(buffer, format="png", dpi=80)
+        return buffer.getvalue()
+
+
 # -- a member's answers ------------------------------------------------------------------------------
 
 @dataclass
@@ -157,8 +169,8 @@ class RoundResults:
         known = by_ref(self.round.questions)
         return [(known[ref], int(missed)) for ref, missed in zip(frame["question"], frame["missed"])]
 
-    def chart(self):
-        """A bar per question: how many members got it right (matplotlib figure)."""
+    def chart(self) -> Chart:
+        """A bar per question: how many members got it right."""
         from matplotlib.figure import Figure  # no pyplot: nothing global changes, nothing left open
 
         frame = self.per_question()
@@ -171,14 +183,12 @@ class RoundResults:
         axes.set_ylabel("members right")
         axes.set_title(f"Round {self.round.name}: {len(self.members)} members")
         figure.tight_layout()
-        return figure
+        return Chart(figure)
 
     def _repr_html_(self) -> str:
         from .widget import explanation_html
 
-        buffer = io.BytesIO()
-        self.chart().savefig(buffer, format="png", dpi=80)
-        image = base64.b64encode(buffer.getvalue()).decode()
+        image = base64.b64encode(self.chart()._repr_png_()).decode()
         missed = "".join(
             f"<div class='labkit-round-missed'><p><b>{html.escape(q.ref)}</b>: missed by {n} of {len(self.members)}. "
             f"{html.escape(q.prompt)}</p>{explanation_html(q, None, verdict=False)}</div>"
