@@ -129,6 +129,11 @@ def test_missed_questions_come_back_first():
     assert progress.next_questions(1)[0] == b  # the missed one returns within minutes
     clock[0] = T0 + timedelta(minutes=30)
     assert progress.next_questions(3)[:3] == [b, a, c]  # missed first, then the others that are due
+    d = next(q for q in progress.next_questions() if q.ref not in progress.records)
+    progress.record(d, wrong_choice(d))  # missed at 9:30, due again after a and c
+    clock[0] = T0 + timedelta(minutes=45)
+    assert progress.due_at(d.ref) > progress.due_at(a.ref)
+    assert progress.next_questions(4)[:4] == [b, d, a, c]  # every missed one before those answered right
     for _ in range(3):  # answered right again and again, a returns later each time
         clock[0] = progress.due_at(a.ref)
         progress.record(a, right_choice(a))
