@@ -66,6 +66,8 @@ def test_shape_problems_are_found():
     assert "exactly one of proof" in " ".join(shape_problems(question_from(unproven, "exam")))
     too_many = {**good, "answer": [0, 1, 2, 3]}
     assert "two or three keys" in " ".join(shape_problems(question_from(too_many, "exam")))
+    misspelt = {**good, "documneted": "typo"}
+    assert "unknown field(s): documneted" in " ".join(shape_problems(question_from(misspelt, "exam")))
     outside = {**good, "answer": 7}
     assert "not an option's index" in " ".join(shape_problems(question_from(outside, "exam")))
 

@@ -38,6 +38,8 @@ def shape_problems(question: Question) -> list[str]:
         found.append("an explanation is needed")
     if question.explanations:  # the exam-style shape
         found += _exam_shape(question)
+    if question.extra:
+        found.append(f"unknown field(s): {', '.join(sorted(question.extra))}")
     if question.myth and question.myth not in MYTH_IDS:
         found.append(f"myth {question.myth!r} is not one of the catalogued claims")
     return [f"{question.ref}: {p}" for p in found]

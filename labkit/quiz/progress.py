@@ -102,20 +102,6 @@ class Progress:
                          "due today": sum(q.ref in due for q in questions)})
         return pd.DataFrame(rows)
 
-    def topics(self):
-        """Per topic: questions answered, right at the last answer, and the share right (weakest first)."""
-        import pandas as pd
-
-        rows = {}
-        for ref, entry in self.records.items():
-            if ref in self.by_ref and entry["answers"]:
-                row = rows.setdefault(self.by_ref[ref].topic, {"topic": self.by_ref[ref].topic, "answered": 0, "right": 0})
-                row["answered"] += 1
-                row["right"] += entry["answers"][-1]["right"]
-        frame = pd.DataFrame(list(rows.values()), columns=["topic", "answered", "right"])
-        frame["share right"] = frame["right"] / frame["answered"]
-        return frame.sort_values(["share right", "topic"]).reset_index(drop=True)
-
     # -- the file ----------------------------------------------------------------------------------
 
     def dump(self) -> dict:

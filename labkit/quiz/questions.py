@@ -54,7 +54,7 @@ class Question:
     proof: str = ""
     documented: str = ""  # why the lab cannot show it (the documentation is the proof)
     not_provable_yet: str = ""  # why the lab cannot show it yet
-    extra: dict = field(default_factory=dict, compare=False)
+    extra: dict = field(default_factory=dict, compare=False)  # fields the shape does not know: typos, to report
 
     def __repr__(self) -> str:
         return f"Question({self.ref})"
@@ -72,10 +72,6 @@ class Question:
     def ref(self) -> str:
         """The question's name in the pool: ``bank/id``."""
         return f"{self.bank}/{self.id}"
-
-    @property
-    def tags(self) -> dict:
-        return {"topic": self.topic, "chapter": self.chapter}
 
     def choose(self) -> str:
         """What the learner is asked to pick, as the exam says it."""
