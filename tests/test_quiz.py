@@ -95,6 +95,7 @@ def test_widget_checks_explains_and_scores(tmp_path):
     widget.choices["lost-updates"].index = question.answer
     check.click()
     assert "Right" in widget.feedback["lost-updates"].value
+    assert widget.panels["lost-updates"].show_me.layout.display == "none"  # a plain chapter question has no proof
     assert f"Score: 1 / {total}" in widget.score.value
     widget.save()
     restored = quiz_widget(progress_file=str(tmp_path / "p.json"))

@@ -136,7 +136,9 @@ class QuestionPanel(widgets.VBox):
 
     def reveal(self, indices: tuple | None = None) -> None:
         self.feedback.value = explanation_html(self.question, self.indices if indices is None else indices)
-        self.show_me.layout.display = None
+        question = self.question
+        if question.proof or question.documented or question.not_provable_yet:  # a chapter's plain check has none
+            self.show_me.layout.display = None
 
     def prove(self) -> None:
         self.proof.value = "<i>Running the proof against the lab...</i>"
