@@ -11,7 +11,8 @@ from .exam import SCALE_NOTE, MockExam
 from .files import download_link, read_json, uploads
 from .progress import Progress, learner_file
 from .rounds import MemberAnswers, Round, RoundResults
-from .widget import FileControls, QuestionPanel, explanation_html
+from .render import explanation_html
+from .widget import FileControls, QuestionPanel
 
 PRACTICE_CLASS = "labkit-practice"
 EXAM_CLASS = "labkit-exam"

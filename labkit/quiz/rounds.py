@@ -19,6 +19,7 @@ from pathlib import Path
 
 from .files import read_json, write_json
 from .questions import Question, by_ref, pool
+from .render import explanation_html
 
 ROUND_FORMAT = "labkit-round/1"
 ANSWERS_FORMAT = "labkit-round-answers/1"
@@ -186,8 +187,6 @@ class RoundResults:
         return Chart(figure)
 
     def _repr_html_(self) -> str:
-        from .widget import explanation_html
-
         image = base64.b64encode(self.chart()._repr_png_()).decode()
         missed = "".join(
             f"<div class='labkit-round-missed'><p><b>{html.escape(q.ref)}</b>: missed by {n} of {len(self.members)}. "
