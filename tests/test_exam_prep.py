@@ -244,3 +244,30 @@ def test_an_answer_file_for_another_round_is_refused(tmp_path, monkeypatch):
     with pytest.raises(ValueError, match="not for round 'a'"):
         round_results("a.json", ["b-eve.json"])
     assert other.name == "b"
+
+
+def test_a_finished_mock_exam_joins_the_learners_schedule():
+    progress = Progress("eve", clock=lambda: T0)
+    widget = mock_exam(seed=9, progress=progress)
+    first, second = widget.exam.questions[:2]
+    widget.choose(right_choice(first))
+    widget.next_button.click()
+    widget.choose(wrong_choice(second))
+    widget.finish_button.click()
+    assert set(progress.records) == {first.ref, second.ref}
+    assert (progress.last_right(first.ref), progress.last_right(second.ref)) == (True, False)
+
+
+def test_progress_comes_back_from_an_uploaded_file(tmp_path, monkeypatch):
+    """On Binder the file comes back through the upload button, not a path."""
+    monkeypatch.chdir(tmp_path)
+    widget = practice("fay")
+    question = widget.question
+    widget.answer(right_choice(question))
+    content = json.dumps(widget.progress.dump()).encode()
+    again = practice("fay")
+    assert question.ref not in again.progress.records
+    again.files.upload.value = ({"name": "fay_exam_progress.json", "type": "application/json", "size": len(content),
+                                 "content": memoryview(content), "last_modified": T0},)
+    assert again.progress.last_right(question.ref) is True
+    assert "Loaded 1 questions' progress for fay" in again.files.status.value
