@@ -95,9 +95,40 @@ def test_widget_checks_explains_and_scores(tmp_path):
     widget.choices["lost-updates"].index = question.answer
     check.click()
     assert "Right" in widget.feedback["lost-updates"].value
+    assert widget.panels["lost-updates"].show_me.layout.display == "none"  # a plain chapter question has no proof
     assert f"Score: 1 / {total}" in widget.score.value
     widget.save()
     restored = quiz_widget(progress_file=str(tmp_path / "p.json"))
     restored.load()
     assert f"Score: 1 / {total}" in restored.score.value
     assert restored.choices["lost-updates"].index == question.answer
+
+
+def test_each_chapter_saves_its_own_progress_file(tmp_path, monkeypatch):
+    """Saving the start chapter's check and then the race lab's keeps both: one file per bank by default."""
+    monkeypatch.chdir(tmp_path)
+    start, race = quiz_widget("start_here"), quiz_widget("race_lab")
+    for widget in (start, race):
+        first = widget.quiz.questions[0]
+        widget.choices[first.id].index = first.answer
+        widget.checks[first.id].click()
+        widget.save()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["race_lab_progress.json", "start_here_progress.json"]
+    for bank in ("start_here", "race_lab"):
+        again = quiz_widget(bank)
+        again.load()
+        assert "Loaded 1 answers" in again.status.value and "Score: 1 /" in again.score.value
+
+
+def test_a_multiple_response_question_is_checked_all_or_nothing(tmp_path):
+    from labkit.quiz.questions import by_ref, pool
+    from labkit.quiz.widget import MultipleChoice, QuestionPanel
+
+    question = by_ref(pool())["exam/cw-which-functions"]
+    panel = QuestionPanel(question)
+    assert isinstance(panel.choice, MultipleChoice) and len(panel.choice.boxes) == 6
+    panel.choice.boxes[0].value = panel.choice.boxes[2].value = True  # two of the three keys
+    assert panel.check() is False and "Not quite" in panel.feedback.value
+    panel.choice.boxes[4].value = True
+    assert panel.check() is True and "Right" in panel.feedback.value
+    assert "Choose three." in panel.children[0].value

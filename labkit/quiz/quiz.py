@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import NamedTuple
 
+from .files import read_json, write_json
 from .questions import Question, load_bank
+
+PASS_MARK = 0.6  # a chapter's check is passed at 60%, the certification chapter's own threshold
 
 
 class Score(NamedTuple):
@@ -16,14 +18,28 @@ class Score(NamedTuple):
     def __str__(self) -> str:
         return f"Score: {self.correct} / {self.total}"
 
+    @property
+    def passed(self) -> bool:
+        return self.total > 0 and self.correct >= PASS_MARK * self.total
+
+
+def progress_file(bank: str) -> str:
+    """Where a bank's progress is saved by default: one file per bank, so that chapters never overwrite each other."""
+    return f"{bank}_progress.json"
+
+
+def stored(indices: tuple, question: Question):
+    """An answer as the progress file keeps it: an index, or a list of them for multiple response."""
+    return list(indices) if question.multiple else indices[0]
+
 
 class Quiz:
-    """A bank's questions and the learner's answers so far (question id -> option index)."""
+    """A bank's questions and the learner's answers so far (question id -> option index, or indices)."""
 
     def __init__(self, bank: str = "race_lab"):
         self.bank = bank
         self.title, self.questions = load_bank(bank)
-        self.answers: dict[str, int] = {}
+        self.answers: dict[str, int | list] = {}
 
     def question(self, question_id: str) -> Question:
         for question in self.questions:
@@ -32,13 +48,13 @@ class Quiz:
         raise KeyError(f"no question {question_id!r} in {self.bank}")
 
     def answer(self, question_id: str, choice) -> bool:
-        """Record an answer (an option's index or text) and say whether it is right."""
+        """Record an answer (an option's index or text; several for multiple response) and say whether it is right."""
         question = self.question(question_id)
-        index = question.index_of(choice)
-        if index is None:
+        indices = question.indices(choice)
+        if indices is None:
             raise ValueError(f"{choice!r} is not an option of {question_id!r}")
-        self.answers[question_id] = index
-        return question.is_right(index)
+        self.answers[question_id] = stored(indices, question)
+        return question.is_right(indices)
 
     def grade(self, answers: dict | None = None) -> Score:
         """The score of ``answers`` (default: the answers recorded so far) over all the questions."""
@@ -50,17 +66,21 @@ class Quiz:
         """Questions not yet answered right: the ones to come back to."""
         return [q for q in self.questions if not (q.id in self.answers and q.is_right(self.answers[q.id]))]
 
-    def save(self, path: str | Path) -> Path:
-        """Write the progress to a JSON file the learner can download and keep."""
-        path = Path(path)
-        path.write_text(json.dumps({"bank": self.bank, "answers": self.answers}, indent=1), encoding="utf-8")
-        return path
+    def dump(self) -> dict:
+        return {"bank": self.bank, "answers": self.answers}
 
-    def load(self, path: str | Path) -> Score:
-        """Read progress saved by ``save`` (answers to questions this bank no longer has are dropped)."""
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    def restore(self, data: dict) -> Score:
+        """Take back answers dumped by ``dump`` (answers to questions this bank no longer has are dropped)."""
         if data.get("bank") != self.bank:
-            raise ValueError(f"{path} holds progress for {data.get('bank')!r}, not {self.bank!r}")
+            raise ValueError(f"the file holds progress for {data.get('bank')!r}, not {self.bank!r}")
         known = {q.id: q for q in self.questions}
-        self.answers = {k: v for k, v in data["answers"].items() if k in known and known[k].index_of(v) is not None}
+        self.answers = {k: v for k, v in data["answers"].items() if k in known and known[k].indices(v) is not None}
         return self.grade()
+
+    def save(self, path: str | Path | None = None) -> Path:
+        """Write the progress to a JSON file the learner can download and keep (default: one file per bank)."""
+        return write_json(path or progress_file(self.bank), self.dump())
+
+    def load(self, path: str | Path | None = None) -> Score:
+        """Read progress saved by ``save``."""
+        return self.restore(read_json(path or progress_file(self.bank)))

@@ -1,4 +1,5 @@
-"""The quiz as widgets: one box per question, a Check button, feedback that explains, a score line."""
+"""The quiz as widgets: a question panel (options, Check, every option explained, "show me" running the
+proof), and a chapter's check-yourself made of them with a score line and progress kept in a file."""
 
 from __future__ import annotations
 
@@ -6,77 +7,194 @@ import html
 
 import ipywidgets as widgets
 
+from .files import download_link, read_json, uploads, write_json
+from .questions import Question
+from .render import explanation_html, proof_html
 from .quiz import Quiz
+from .quiz import progress_file as default_progress_file
 
 QUESTION_CLASS = "labkit-quiz-question"
 CHECK_CLASS = "labkit-quiz-check"
 SCORE_CLASS = "labkit-quiz-score"
+SHOW_ME_CLASS = "labkit-quiz-show-me"
+
+
+class MultipleChoice(widgets.VBox):
+    """Checkboxes for a multiple-response question, with RadioButtons' ``index`` (here a tuple, or None)."""
+
+    def __init__(self, options):
+        self.boxes = [widgets.Checkbox(description=o, value=False, indent=False, layout=widgets.Layout(width="auto"))
+                      for o in options]
+        super().__init__(self.boxes)
+
+    @property
+    def index(self):
+        chosen = tuple(i for i, box in enumerate(self.boxes) if box.value)
+        return chosen or None
+
+    @index.setter
+    def index(self, indices):
+        chosen = set(indices or ())
+        for i, box in enumerate(self.boxes):
+            box.value = i in chosen
+
+
+def choice_widget(question: Question):
+    if question.multiple:
+        return MultipleChoice(question.options)
+    return widgets.RadioButtons(options=list(question.options), value=None, layout=widgets.Layout(width="auto"))
+
+
+def chosen(question: Question, widget) -> tuple | None:
+    index = widget.index
+    if index is None:
+        return None
+    return question.indices(index)
+
+
+class QuestionPanel(widgets.VBox):
+    """One question: its options, a Check button, the explanation of every option, and "show me".
+
+    ``on_check(question, indices, right)`` is called after each check. With ``immediate=False`` the
+    panel records the choice without saying whether it was right; ``reveal()`` explains it later.
+    """
+
+    def __init__(self, question: Question, number: str = "", *, on_check=None, immediate: bool = True,
+                 css: str = QUESTION_CLASS, check_label: str = "Check"):
+        self.question, self.on_check, self.immediate = question, on_check, immediate
+        self.choice = choice_widget(question)
+        self.check_button = widgets.Button(description=check_label)
+        self.check_button.add_class(CHECK_CLASS)
+        self.check_button.on_click(lambda _: self.check())
+        self.feedback = widgets.HTML()
+        self.show_me = widgets.Button(description="Show me", tooltip="run this question's proof against the lab",
+                                      layout=widgets.Layout(display="none"))
+        self.show_me.add_class(SHOW_ME_CLASS)
+        self.show_me.on_click(lambda _: self.prove())
+        self.proof = widgets.HTML()
+        heading = f"<b>{html.escape(number)}</b> " if number else ""
+        prompt = widgets.HTML(f"<p>{heading}{html.escape(question.prompt)} <i>{question.choose()}</i></p>")
+        super().__init__([prompt, self.choice, self.check_button, self.feedback, self.show_me, self.proof])
+        self.add_class(css)
+
+    @property
+    def indices(self) -> tuple | None:
+        return chosen(self.question, self.choice)
+
+    def check(self) -> bool | None:
+        """Grade the selected options; what the Check button does."""
+        indices = self.indices
+        if indices is None:
+            self.feedback.value = "<i>Pick an option first.</i>" if not self.question.multiple else \
+                "<i>Pick the options first.</i>"
+            return None
+        right = self.question.is_right(indices)
+        if self.immediate:
+            self.reveal(indices)
+        else:
+            self.feedback.value = "<i>Answer recorded.</i>"
+        if self.on_check:
+            self.on_check(self.question, indices, right)
+        return right
+
+    def reveal(self, indices: tuple | None = None) -> None:
+        self.feedback.value = explanation_html(self.question, self.indices if indices is None else indices)
+        question = self.question
+        if question.proof or question.documented or question.not_provable_yet:  # a chapter's plain check has none
+            self.show_me.layout.display = None
+
+    def prove(self) -> None:
+        self.proof.value = "<i>Running the proof against the lab...</i>"
+        self.proof.value = proof_html(self.question)
+
+
+class FileControls(widgets.VBox):
+    """Save to a file, a download link (Binder keeps nothing), and loading back from a path or an upload."""
+
+    def __init__(self, default_name: str, dump, restore, what: str = "progress"):
+        self.dump, self.restore = dump, restore
+        self.path = widgets.Text(value=default_name, description=what)
+        save = widgets.Button(description=f"Save {what}")
+        load = widgets.Button(description=f"Load {what}")
+        save.on_click(lambda _: self.save())
+        load.on_click(lambda _: self.load())
+        self.upload = widgets.FileUpload(accept=".json", multiple=False, description="Upload")
+        self.upload.observe(lambda _: self.load_upload(), names="value")
+        self.link = widgets.HTML()
+        self.status = widgets.HTML()
+        super().__init__([widgets.HBox([self.path, save, load, self.upload]), self.link, self.status])
+
+    def save(self) -> None:
+        data = self.dump()
+        path = write_json(self.path.value, data)
+        self.link.value = download_link(path.name, data)
+        self.status.value = (f"Saved to <code>{html.escape(str(path))}</code>. Download it to keep it: a Binder "
+                             "session keeps nothing when it ends.")
+
+    def load(self, source=None) -> None:
+        try:
+            self.status.value = self.restore(read_json(source if source is not None else self.path.value))
+        except (OSError, ValueError, KeyError) as error:
+            self.status.value = f"Could not load: {html.escape(str(error))}"
+
+    def load_upload(self) -> None:
+        for _, content in uploads(self.upload):
+            self.load(content)
 
 
 class QuizWidget(widgets.VBox):
-    def __init__(self, quiz: Quiz, progress_file: str = "race_lab_progress.json"):
+    """A chapter's check: every question on the page, each with its Check, and the score."""
+
+    def __init__(self, quiz: Quiz, progress_file: str | None = None):
         self.quiz = quiz
-        self.choices: dict[str, widgets.RadioButtons] = {}
-        self.feedback: dict[str, widgets.HTML] = {}
-        self.checks: dict[str, widgets.Button] = {}
+        self.panels = {q.id: QuestionPanel(q, f"{n}.", on_check=self._checked) for n, q in enumerate(quiz.questions, 1)}
+        self.choices = {k: p.choice for k, p in self.panels.items()}
+        self.checks = {k: p.check_button for k, p in self.panels.items()}
+        self.feedback = {k: p.feedback for k, p in self.panels.items()}
         self.score = widgets.HTML()
         self.score.add_class(SCORE_CLASS)
-        boxes = [widgets.HTML(f"<h4>{html.escape(quiz.title)}</h4>")]
-        for number, question in enumerate(quiz.questions, 1):
-            choice = widgets.RadioButtons(options=list(question.options), value=None,
-                                          layout=widgets.Layout(width="auto"))
-            check = widgets.Button(description="Check")
-            check.add_class(CHECK_CLASS)
-            check.on_click(lambda _, q=question.id: self.check(q))
-            feedback = widgets.HTML()
-            box = widgets.VBox([widgets.HTML(f"<b>{number}.</b> {html.escape(question.prompt)}"), choice, check,
-                                feedback])
-            box.add_class(QUESTION_CLASS)
-            self.choices[question.id], self.checks[question.id], self.feedback[question.id] = choice, check, feedback
-            boxes.append(box)
-        self.path = widgets.Text(value=progress_file, description="progress")
-        save, load = widgets.Button(description="Save progress"), widgets.Button(description="Load progress")
-        save.on_click(lambda _: self.save())
-        load.on_click(lambda _: self.load())
-        self.status = widgets.HTML()
-        super().__init__(boxes + [self.score, widgets.HBox([self.path, save, load]), self.status])
+        self.files = FileControls(progress_file or default_progress_file(quiz.bank), self._dump, self._restore)
+        title = widgets.HTML(f"<h4>{html.escape(quiz.title)}</h4>")
+        super().__init__([title, *self.panels.values(), self.score, self.files])
         self._show_score()
+
+    @property
+    def path(self):
+        return self.files.path
+
+    @property
+    def status(self):
+        return self.files.status
 
     def check(self, question_id: str) -> bool | None:
-        """Grade the selected option of one question and explain; what its Check button does."""
-        chosen = self.choices[question_id].index
-        if chosen is None:
-            self.feedback[question_id].value = "<i>Pick an option first.</i>"
-            return None
-        right = self.quiz.answer(question_id, chosen)
-        self._explain(question_id, right)
-        self._show_score()
-        return right
+        return self.panels[question_id].check()
 
-    def _explain(self, question_id: str, right: bool) -> None:
-        why = html.escape(self.quiz.question(question_id).why)
-        verdict = "<b style='color:#2e7d32'>Right.</b>" if right else "<b style='color:#c62828'>Not quite.</b>"
-        self.feedback[question_id].value = f"<p>{verdict} {why}</p>"
+    def _checked(self, question: Question, indices: tuple, right: bool) -> None:
+        self.quiz.answer(question.id, indices)
+        self._show_score()
 
     def _show_score(self) -> None:
-        self.score.value = f"<b>{self.quiz.grade()}</b>"
+        score = self.quiz.grade()
+        mark = " (passed: 60% or more)" if score.passed else ""
+        self.score.value = f"<b>{score}</b>{mark}"
+
+    def _dump(self) -> dict:
+        return self.quiz.dump()
+
+    def _restore(self, data: dict) -> str:
+        self.quiz.restore(data)
+        for question_id, answer in self.quiz.answers.items():
+            panel = self.panels[question_id]
+            panel.choice.index = answer
+            panel.reveal()
+        self._show_score()
+        return f"Loaded {len(self.quiz.answers)} answers."
 
     def save(self) -> None:
-        path = self.quiz.save(self.path.value)
-        self.status.value = (f"Saved to <code>{html.escape(str(path))}</code>: download it from the file browser "
-                             "to keep it (Binder keeps nothing after the session).")
+        self.files.save()
 
     def load(self) -> None:
-        try:
-            self.quiz.load(self.path.value)
-        except (OSError, ValueError) as error:
-            self.status.value = f"Could not load: {html.escape(str(error))}"
-            return
-        for question_id, choice in self.quiz.answers.items():
-            self.choices[question_id].index = choice
-            self._explain(question_id, self.quiz.question(question_id).is_right(choice))
-        self._show_score()
-        self.status.value = f"Loaded {len(self.quiz.answers)} answers."
+        self.files.load()
 
 
 def quiz_widget(bank: str = "race_lab", **options) -> QuizWidget:

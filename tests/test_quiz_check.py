@@ -1,0 +1,117 @@
+"""The question banks: every key proven against the lab by ``python -m labkit.quiz check``, which fails on a wrong key."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from labkit.quiz.check import TOPICS, check, shape_problems
+from labkit.quiz.claims import MYTHS
+from labkit.quiz.questions import BANKS, load_bank, pool, question_from
+
+ROOT = Path(__file__).parent.parent
+
+
+def run_check(*args) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
+    env.pop("LABKIT_BACKEND", None)
+    return subprocess.run([sys.executable, "-m", "labkit.quiz", "check", *args], capture_output=True, text=True,
+                          env=env, timeout=900, cwd=ROOT)
+
+
+@pytest.mark.slow
+def test_the_check_command_proves_every_provable_key():
+    done = run_check()
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    proven = re.search(r"(\d+) of (\d+) proofs run against the lab agree", done.stdout)
+    assert proven and proven.group(1) == proven.group(2) and int(proven.group(1)) >= 50, done.stdout
+    not_yet = int(re.search(r"(\d+) not provable in the lab yet", done.stdout).group(1))
+    conflicts = [q for q in pool() if q.topic == "conflicts"]
+    assert not_yet >= len(conflicts) > 0  # transaction conflicts wait for the lab's simulation
+    assert done.stdout.strip().endswith("PASSED")
+
+
+@pytest.mark.slow
+def test_the_check_command_fails_when_a_key_is_wrong(tmp_path):
+    banks = tmp_path / "banks"
+    shutil.copytree(BANKS, banks, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
+    data = yaml.safe_load((banks / "exam.yaml").read_text())
+    question = next(q for q in data["questions"] if q["id"] == "lim-transaction-actions")
+    assert question["options"][question["answer"]]["text"] == "100"
+    question["answer"] = 1  # "25": what the certification chapter says
+    (banks / "exam.yaml").write_text(yaml.safe_dump(data, sort_keys=False))
+    done = run_check("--folder", str(banks))
+    assert done.returncode == 1
+    assert "exam/lim-transaction-actions: the lab shows '100' but the key says '25'" in done.stdout
+    assert done.stdout.strip().endswith("FAILED")
+    failures = [line for line in done.stdout.splitlines() if "but the key says" in line or "proof failed" in line]
+    assert len(failures) == 1, failures  # every other proof still agrees
+
+
+def test_shape_problems_are_found():
+    good = yaml.safe_load((BANKS / "exam.yaml").read_text())["questions"][0]
+    assert shape_problems(question_from(good, "exam")) == []
+    broken = {**good, "options": good["options"][:3]}
+    assert "multiple choice is one key among four options" in " ".join(shape_problems(question_from(broken, "exam")))
+    silent = {**good, "options": [{**o, "why": ""} if i == 2 else o for i, o in enumerate(good["options"])]}
+    assert "every option needs its own explanation" in " ".join(shape_problems(question_from(silent, "exam")))
+    unproven = {k: v for k, v in good.items() if k != "proof"}
+    assert "exactly one of proof" in " ".join(shape_problems(question_from(unproven, "exam")))
+    too_many = {**good, "answer": [0, 1, 2, 3]}
+    assert "two or three keys" in " ".join(shape_problems(question_from(too_many, "exam")))
+    misspelt = {**good, "documneted": "typo"}
+    assert "unknown field(s): documneted" in " ".join(shape_problems(question_from(misspelt, "exam")))
+    outside = {**good, "answer": 7}
+    assert "not an option's index" in " ".join(shape_problems(question_from(outside, "exam")))
+
+
+def test_a_broken_bank_fails_the_check_without_running_proofs(tmp_path):
+    (tmp_path / "bad.json").write_text('{"title": "x", "questions": [{"id": "q", "prompt": "p", "options": ["a", "b"], '
+                                       '"answer": 5, "why": "because"}]}')
+    report = check(tmp_path, proofs=False)
+    assert not report.ok and len(report.problems) == 2, report.problems
+
+
+def test_the_exam_bank_has_the_exams_formats_and_topics():
+    _, questions = load_bank("exam")
+    assert len(questions) >= 80
+    multiple = [q for q in questions if q.multiple]
+    assert len(multiple) >= 10
+    assert all(len(q.options) in (5, 6) and len(q.keys) in (2, 3) for q in multiple)
+    assert all(len(q.options) == 4 for q in questions if not q.multiple)
+    assert {q.topic for q in questions} == set(TOPICS)
+    assert all(q.doc and len(q.explanations) == len(q.options) for q in questions)
+    proven = [q for q in questions if q.proof]
+    assert len(proven) >= 50
+    assert all(q.not_provable_yet for q in questions if q.topic == "conflicts")
+
+
+def test_every_myth_is_asked_in_the_bank_and_told_in_the_myths_chapter():
+    asked = {q.myth for q in pool() if q.myth}
+    assert {m.id for m in MYTHS} <= asked
+    cells = json.loads((ROOT / "notebooks" / "08_myths.ipynb").read_text())["cells"]
+    for myth in MYTHS:
+        heads = ["".join(c["source"]) for c in cells if f'<a id="myth-{myth.id}">' in "".join(c["source"])]
+        assert len(heads) == 1, f"the myths chapter has no section for {myth.id}"
+        assert "**The claim.**" in heads[0] and all(seed in heads[0] for seed in myth.seed.split("/")), heads[0]
+
+
+def test_chapter_banks_in_the_old_shape_join_the_pool_tagged_by_chapter(tmp_path):
+    for bank in ("start_here", "race_lab"):
+        shutil.copy(BANKS / f"{bank}.json", tmp_path)
+    (tmp_path / "batches.json").write_text(
+        '{"title": "Check yourself: batches", "questions": [{"id": "no-conditions", "prompt": "Does a batch take '
+        'conditions?", "options": ["Yes", "No", "Only puts"], "answer": 1, "why": "BatchWriteItem takes none."}]}')
+    questions = pool(tmp_path)
+    batch = next(q for q in questions if q.bank == "batches")
+    assert (batch.ref, batch.chapter, batch.topic) == ("batches/no-conditions", "batches", "batch-writes")
+    assert [q.bank for q in questions][-1] == "batches"  # chapters in teaching order
+    assert check(tmp_path).ok
