@@ -7,13 +7,15 @@ Handlers take the front and the request, and return (answer, capacity units cons
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 
 from . import capacity, expressions, items, legacy
-from .errors import (RETURN_VALUES_PUT_DELETE, UPDATED_ITEM_TOO_LARGE, DynamoError, conditional_check_failed,
-                     throughput_exceeded, validation)
+from .errors import (DUPLICATE_BATCH_KEYS, RETURN_VALUES_PUT_DELETE, TOO_MANY_BATCH_WRITES, UPDATED_ITEM_TOO_LARGE,
+                     DynamoError, conditional_check_failed, throughput_exceeded, validation)
 
+MAX_BATCH_WRITES = 25
 _CONDITION_KEYS = ("ConditionExpression", "Expected", "ConditionalOperator", "ReturnValuesOnConditionCheckFailure")
 PLACEHOLDER = re.compile(r"[:#][A-Za-z0-9_]+")
 
@@ -156,28 +158,38 @@ def single_write(front, operation: str, params: dict) -> tuple[dict, float]:
 
 
 def batch_write_item(front, operation: str, params: dict) -> tuple[dict, float]:
-    """Items checked and numbers normalised as in PutItem; a batch takes no conditions at all. With the
-    throttling simulation on, some requests come back in UnprocessedItems, unwritten."""
+    """Items checked and numbers normalised as in PutItem; a batch takes no conditions at all; each request
+    is billed as the single write it is. With the throttling simulation on, some requests come back in
+    UnprocessedItems, unwritten (and unbilled)."""
     store = front.store
-    batches, unprocessed = {}, {}
-    for name, requests in (params.get("RequestItems") or {}).items():
+    requested = params.get("RequestItems") or {}
+    if sum(len(requests) for requests in requested.values()) > MAX_BATCH_WRITES:
+        raise validation(TOO_MANY_BATCH_WRITES)
+    batches, unprocessed, units = {}, {}, {}
+    for name, requests in requested.items():
         table = store.table(name)
-        checked = []
+        checked, cost = [], {}
         for request in requests:
             if "PutRequest" in request:
                 item = items.normalise_map(request["PutRequest"]["Item"])
-                store.item_key(table, item)
-                request = {"PutRequest": {"Item": item}}
-            elif "DeleteRequest" in request:
-                request = {"DeleteRequest": {"Key": store.checked_key(table, request["DeleteRequest"]["Key"])}}
-            checked.append(request)
-        batches[name], sent_back = front.throttling.split(name, checked)
+                key, request = store.item_key(table, item), {"PutRequest": {"Item": item}}
+            else:
+                item, key = None, store.checked_key(table, request["DeleteRequest"]["Key"])
+                request = {"DeleteRequest": {"Key": key}}
+            ident = json.dumps(key, sort_keys=True)
+            if ident in cost:
+                raise validation(DUPLICATE_BATCH_KEYS)
+            cost[ident] = items.write_units(store.get(table, key), item)
+            checked.append((ident, request))
+        kept, sent_back = front.throttling.split(name, checked)
+        batches[name] = [request for _, request in kept]
+        units[name] = sum(cost[ident] for ident, _ in kept)
         if sent_back:
-            unprocessed[name] = sent_back
+            unprocessed[name] = [request for _, request in sent_back]
     if unprocessed and not any(batches.values()):  # not one request could be taken
         raise throughput_exceeded()
-    batches = {name: requests for name, requests in batches.items() if requests}
-    result, units = front.passthrough(operation, {**params, "RequestItems": batches})
+    to_moto = {k: v for k, v in params.items() if k != "ReturnConsumedCapacity"}
+    result, _ = front.passthrough(operation, to_moto | {"RequestItems": {n: r for n, r in batches.items() if r}})
     if unprocessed:
         result["UnprocessedItems"] = unprocessed
-    return result, units
+    return result | capacity.per_table(params, units, "WriteCapacityUnits"), sum(units.values())
