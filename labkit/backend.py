@@ -126,6 +126,12 @@ class Lab:
             self._pool.append(self.new_client())
         return self._pool[:n]
 
+    @staticmethod
+    def watch():
+        """``with lab.watch() as sent:`` collects the requests this thread's DynamoDB clients send in the
+        block (any client, PynamoDB's included), each shown as its operation and DynamoDB JSON."""
+        return transport.watch()
+
     @property
     def clock(self):
         """The lab's clock (embedded and server backends), which lessons advance instead of waiting."""

@@ -7,9 +7,11 @@ the AWS CLI and another process meet exactly the same behaviour.
 from __future__ import annotations
 
 import base64
+import contextlib
 import datetime
 import json
 import threading
+from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import boto3
@@ -62,10 +64,10 @@ class _Raw:
 # -- the in-process route ------------------------------------------------------------------------------
 #
 # Every botocore session copies ``botocore.handlers.BUILTIN_HANDLERS`` into its events when it is made, and
-# every client copies its session's events (moto's ``mock_aws`` reaches clients the same way). The two
-# handlers below are added there when labkit is imported, so that every DynamoDB client made afterwards,
-# by any session (boto3's default, ``boto3.session.Session()``, a bare botocore session, PynamoDB's), asks
-# them where to go, at every request. They stay idle until a lab is connected.
+# every client copies its session's events (moto's ``mock_aws`` reaches clients the same way). The handlers
+# below are added there when labkit is imported, so that every DynamoDB client made afterwards, by any
+# session (boto3's default, ``boto3.session.Session()``, a bare botocore session, PynamoDB's), asks them
+# where to go, at every request. They stay idle until a lab is connected (or a ``watch()`` block runs).
 
 EMBEDDED_URL = "http://embedded.labkit.invalid"
 """The embedded lab's address: requests to it are answered in this process, before anything is sent.
@@ -110,7 +112,43 @@ def _answer_in_process(request, **_):
     return AWSResponse(request.url, status, headers, _Raw(data))
 
 
-_HANDLERS = (("before-endpoint-resolution.dynamodb", _to_the_lab), ("before-send.dynamodb", _answer_in_process))
+@dataclass(frozen=True)
+class Sent:
+    """One request as a client sent it: the operation and its parameters (DynamoDB JSON)."""
+
+    operation: str
+    params: dict
+
+    def __repr__(self) -> str:
+        return "\n".join([self.operation] + [f"  {name}: {json.dumps(value)}" for name, value in self.params.items()])
+
+
+class _Watching(threading.local):
+    sent: list | None = None  # this thread's requests, while a watch() block runs
+
+
+_watching = _Watching()
+
+
+def _remember(params, model, **_):
+    """before-call: keep each request of a thread inside ``watch()``, as the JSON body it is about to send."""
+    if _watching.sent is not None:
+        _watching.sent.append(Sent(model.name, json.loads(params["body"] or b"{}")))
+
+
+@contextlib.contextmanager
+def watch():
+    """Collect the DynamoDB requests that this thread's clients send inside the block, in order: what a
+    library such as PynamoDB makes of its calls. Clients made before ``import labkit`` are not seen."""
+    outer, _watching.sent = _watching.sent, []
+    try:
+        yield _watching.sent
+    finally:
+        _watching.sent = outer
+
+
+_HANDLERS = (("before-endpoint-resolution.dynamodb", _to_the_lab), ("before-send.dynamodb", _answer_in_process),
+             ("before-call.dynamodb", _remember))
 
 
 def leave_alone(events) -> None:
