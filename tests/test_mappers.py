@@ -42,8 +42,8 @@ def test_a_pynamodb_fleet_without_a_guard_starts_the_task_many_times(embedded):
 
 
 @pytest.mark.parametrize("variant, condition, version", [
-    ("guarded", 'status = {"S": "READY"}', None),
-    ("versioned", 'version = {"N": "1"}', 2),
+    ("guarded", 'status = "READY"', None),
+    ("versioned", "version = 1", 2),
 ])
 def test_a_pynamodb_fleet_with_a_guard_starts_the_task_once(embedded, variant, condition, version):
     result = race(embedded, PYNAMODB_CLAIM, writers=6, variant=variant, mode="staged")
@@ -73,7 +73,7 @@ def test_a_version_attribute_sends_the_version_it_loaded(embedded):
     assert (first.operation, first.params["ConditionExpression"], first.params["ExpressionAttributeNames"]) == (
         "PutItem", "attribute_not_exists (#0)", {"#0": "version"})
     assert second.params["Item"]["version"] == {"N": "2"}
-    assert spelled_out(second.params) == 'version = {"N": "1"}'
+    assert spelled_out(second.params) == "version = 1"
 
 
 def test_watch_keeps_the_requests_as_sent_in_order_and_only_this_threads(embedded, table):
@@ -96,6 +96,18 @@ def test_watch_keeps_the_requests_as_sent_in_order_and_only_this_threads(embedde
 def test_spelled_out_replaces_placeholders_and_keeps_the_rest():
     params = {"ConditionExpression": "(#0 = :0 AND attribute_exists (#1)) OR #2 < :9",
               "ExpressionAttributeNames": {"#0": "status", "#1": "worker"},
-              "ExpressionAttributeValues": {":0": {"S": "READY"}}}
-    assert spelled_out(params) == '(status = {"S": "READY"} AND attribute_exists (worker)) OR #2 < :9'
+              "ExpressionAttributeValues": {":0": {"S": "READY"}, ":1": {"N": "3"}, ":2": {"SS": ["a"]}}}
+    assert spelled_out(params) == '(status = "READY" AND attribute_exists (worker)) OR #2 < :9'
+    params["ConditionExpression"] = "#1 < :1 OR contains(:2, #0)"
+    assert spelled_out(params) == 'worker < 3 OR contains(["a"], status)'
     assert spelled_out({}) == ""
+
+
+def test_the_chapters_quiz_bank_is_well_formed():
+    from labkit.quiz import Quiz
+
+    quiz = Quiz("workers")
+    assert len(quiz.questions) >= 6 and len({q.id for q in quiz.questions}) == len(quiz.questions)
+    for question in quiz.questions:
+        assert 0 <= question.answer < len(question.options) and len(question.options) >= 3
+        assert len(question.why) > 40

@@ -25,14 +25,17 @@ _PLACEHOLDER = re.compile(r"[#:][A-Za-z0-9_]+")
 
 def spelled_out(params: dict) -> str:
     """A request's ConditionExpression with PynamoDB's placeholders (``#0``, ``:0``) replaced by the names
-    and values they stand for: ``#0 = :0`` reads ``status = {"S": "READY"}``."""
+    and values they stand for: ``#0 = :0`` reads ``status = "READY"``."""
     names, values = params.get("ExpressionAttributeNames", {}), params.get("ExpressionAttributeValues", {})
 
     def meaning(match) -> str:
         token = match.group()
         if token in names:
             return names[token]
-        return json.dumps(values[token]) if token in values else token
+        if token not in values:
+            return token
+        [(kind, value)] = values[token].items()
+        return value if kind == "N" else json.dumps(value)
 
     return _PLACEHOLDER.sub(meaning, params.get("ConditionExpression", ""))
 
