@@ -110,7 +110,6 @@ class Lab:
         # the embedded lab has no URL a learner could use elsewhere; its own clients name its in-process one
         self._client_endpoint = transport.EMBEDDED_URL if backend == "embedded" else endpoint_url
         if guard:
-            transport.leave_alone(session.events)
             guard.install(session.events)
         self._pool: list = []
         self.client = self.new_client()
@@ -189,6 +188,7 @@ def connect(backend: str | None = None, *, region: str | None = None, endpoint_u
     region = region or os.environ.get("LABKIT_REGION") or DEFAULT_REGION
     if backend == "aws":
         session = boto3.session.Session(region_name=region)
+        transport.leave_alone(session.events)  # before any of its clients is made, the guard's own included
         guard = AwsGuard(lambda: session.client("dynamodb", config=_config()), prefix, owner=uuid.uuid4().hex[:12])
         transport.route(None)  # clients other than the lab's go where botocore sends them: AWS
         return Lab("aws", region=region, session=session, guard=guard)

@@ -246,14 +246,18 @@ def test_the_banner_says_which_clients_reach_the_lab(embedded):
 
 def test_the_real_aws_backend_keeps_its_clients_on_aws_when_a_lab_connects_later():
     out = run_python("""
+        import botocore.handlers
+        urls = []
+        botocore.handlers.BUILTIN_HANDLERS.append(
+            ("before-send.dynamodb", lambda request, **_: urls.append(request.url)))
         from moto import mock_aws
         import labkit
         with mock_aws():  # stands in for AWS
             aws = labkit.connect("aws")
-            urls = []
-            aws.client.meta.events.register("before-send.dynamodb", lambda request, **_: urls.append(request.url))
             labkit.connect()  # the embedded lab now receives the clients with no endpoint of their own
+            urls.clear()
             aws.client.list_tables()
-            print(urls)
+            aws.guard.cleanup()  # through the guard's own client
+            print(sorted(set(urls)))
     """, AWS_ACCESS_KEY_ID="testing", AWS_SECRET_ACCESS_KEY="testing", AWS_DEFAULT_REGION="us-east-1")
     assert out.strip() == "['https://dynamodb.us-east-1.amazonaws.com/']"
