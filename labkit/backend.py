@@ -107,28 +107,29 @@ class Lab:
                  session: boto3.session.Session, guard: AwsGuard | None = None, server=None):
         self.backend, self.region, self.endpoint_url = backend, region, endpoint_url
         self.front, self.session, self.guard, self.server = front, session, guard, server
+        # the embedded lab has no URL a learner could use elsewhere; its own clients name its in-process one
+        self._client_endpoint = transport.EMBEDDED_URL if backend == "embedded" else endpoint_url
+        if guard:
+            guard.install(session.events)
         self._pool: list = []
         self.client = self.new_client()
-        self.resource = self.session.resource("dynamodb", endpoint_url=endpoint_url, config=_config())
-        self._route(self.resource.meta.client.meta.events)
-
-    def _route(self, events) -> None:
-        if self.backend == "embedded":
-            transport.install_hook(events, self.front)
-        elif self.guard:
-            self.guard.install(events)
+        self.resource = self.session.resource("dynamodb", endpoint_url=self._client_endpoint, config=_config())
 
     def new_client(self):
         """A fresh boto3 DynamoDB client on this lab's backend (one per writer in a race)."""
-        client = self.session.client("dynamodb", endpoint_url=self.endpoint_url, config=_config())
-        self._route(client.meta.events)
-        return client
+        return self.session.client("dynamodb", endpoint_url=self._client_endpoint, config=_config())
 
     def clients(self, n: int) -> list:
         """n distinct clients, created once and reused: making a client costs more than a request."""
         while len(self._pool) < n:
             self._pool.append(self.new_client())
         return self._pool[:n]
+
+    @staticmethod
+    def watch():
+        """``with lab.watch() as sent:`` collects the requests this thread's DynamoDB clients send in the
+        block (any client, PynamoDB's included), each shown as its operation and DynamoDB JSON."""
+        return transport.watch()
 
     @property
     def clock(self):
@@ -165,9 +166,18 @@ class Lab:
             where = {"embedded": "embedded DynamoDB (moto behind labkit's front), in this kernel, no AWS account",
                      "server": f"embedded DynamoDB served at {self.endpoint_url} (the AWS CLI and other processes can join)",
                      "endpoint": f"DynamoDB-compatible endpoint at {self.endpoint_url}"}[self.backend]
-        lines = [f"labkit backend: {self.backend}: {where}"]
+        lines = [f"labkit backend: {self.backend}: {where}", f"  clients: {self.reached_by()}"]
         lines += [f"  simulated: {s}" for s in self.simulated]
         return "\n".join(lines)
+
+    def reached_by(self) -> str:
+        """Which DynamoDB clients of this process this lab answers."""
+        if self.backend == "aws":
+            return "only lab.client and lab.resource are kept to the lab's tables; other clients are not"
+        if transport.routed_to() != self._client_endpoint:
+            return "only lab.client and lab.resource: a lab connected later receives the other clients"
+        return ("every DynamoDB client made after `import labkit` without an endpoint_url of its own (boto3, "
+                "botocore, PynamoDB) reaches this lab; clients made before that import do not")
 
     def __repr__(self) -> str:
         return self.describe()
@@ -192,30 +202,35 @@ def connect(backend: str | None = None, *, region: str | None = None, endpoint_u
     region = region or os.environ.get("LABKIT_REGION") or DEFAULT_REGION
     if backend == "aws":
         session = boto3.session.Session(region_name=region)
+        transport.leave_alone(session.events)  # before any of its clients is made, the guard's own included
         guard = AwsGuard(lambda: session.client("dynamodb", config=_config()), prefix, owner=uuid.uuid4().hex[:12])
+        transport.route(None)  # clients other than the lab's go where botocore sends them: AWS
         return Lab("aws", region=region, session=session, guard=guard)
+    _use_lab_credentials(region)
     session = boto3.session.Session(region_name=region, **_FAKE)
     if backend == "endpoint":
         endpoint_url = endpoint_url or os.environ.get("LABKIT_ENDPOINT_URL")
         if not endpoint_url:
             raise ValueError("the endpoint backend needs endpoint_url= or LABKIT_ENDPOINT_URL")
-        return Lab("endpoint", region=region, endpoint_url=endpoint_url, session=session)
-    if backend == "server":
+        lab = Lab("endpoint", region=region, endpoint_url=endpoint_url, session=session)
+    elif backend == "server":
         port = int(port if port is not None else os.environ.get("LABKIT_PORT", DEFAULT_PORT))
         url = f"http://127.0.0.1:{port}"
         if port in _servers or not _lab_server_at(url):
             server = serve(port)
-            return Lab("server", region=region, endpoint_url=server.url, front=server.front, session=session, server=server)
-        return Lab("server", region=region, endpoint_url=url, session=session)  # another process serves it
-    _route_default_session(region)
-    return Lab("embedded", region=region, front=shared_front(), session=session)
+            lab = Lab("server", region=region, endpoint_url=server.url, front=server.front, session=session,
+                      server=server)
+        else:
+            lab = Lab("server", region=region, endpoint_url=url, session=session)  # another process serves it
+    else:
+        lab = Lab("embedded", region=region, front=shared_front(), session=session)
+    transport.route(lab._client_endpoint, lab.front if backend == "embedded" else None)
+    return lab
 
 
-def _route_default_session(region: str) -> None:
-    """Make a plain ``boto3.client('dynamodb')`` in a notebook reach the lab too, never AWS."""
-    for name, value in (("AWS_ACCESS_KEY_ID", "testing"), ("AWS_SECRET_ACCESS_KEY", "testing"),
-                        ("AWS_DEFAULT_REGION", region)):
+def _use_lab_credentials(region: str) -> None:
+    """A client made without credentials or region finds the lab's fake ones: it needs them to sign a
+    request, and must never look further (a profile, an instance role), which could reach AWS."""
+    for name, value in (("AWS_ACCESS_KEY_ID", _FAKE["aws_access_key_id"]),
+                        ("AWS_SECRET_ACCESS_KEY", _FAKE["aws_secret_access_key"]), ("AWS_DEFAULT_REGION", region)):
         os.environ.setdefault(name, value)
-    if boto3.DEFAULT_SESSION is None:
-        boto3.setup_default_session()
-    transport.install_hook(boto3.DEFAULT_SESSION.events, shared_front())
