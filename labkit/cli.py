@@ -183,10 +183,9 @@ def _awscli() -> tuple:
     return create_clidriver, data_path, create_loader(data_path)
 
 
-def _in_this_kernel(args: list[str], region: str, front) -> tuple[str, str, int]:
-    """The AWS CLI's own driver, in this process; the lab's hook answers its requests in-process."""
-    from .transport import install_hook
-
+def _in_this_kernel(args: list[str], region: str) -> tuple[str, str, int]:
+    """The AWS CLI's own driver, in this process: its session, like every botocore session made after
+    ``import labkit``, sends DynamoDB requests to the connected lab, which answers them in-process."""
     create_clidriver, data_path, loader = _awscli()
     environment = _environment(region) | {"AWS_DATA_PATH": data_path}
     logger = logging.getLogger("awscli")  # the driver adds a handler and lowers the level on every run
@@ -199,7 +198,6 @@ def _in_this_kernel(args: list[str], region: str, front) -> tuple[str, str, int]
             del os.environ[name]
         driver = create_clidriver()
         driver.session.register_component("data_loader", loader)
-        install_hook(driver.session.get_component("event_emitter"), front)
         try:
             code = driver.main(args)
         except SystemExit as leaving:  # argparse's way out, on a command it cannot parse
@@ -226,7 +224,7 @@ def run_cli(lab, command: str) -> CliRun:
     if lab.endpoint_url:
         program = _aws_program()
         return CliRun(command, *_in_a_process(program, words[1:], lab.region), program)
-    return CliRun(command, *_in_this_kernel(words[1:], lab.region, lab.front), None)
+    return CliRun(command, *_in_this_kernel(words[1:], lab.region), None)
 
 
 def cli_step(lab, operation: str, *, query: str | None = None, **params) -> CliRun:
