@@ -1,0 +1,150 @@
+"""Conditional PutItem over loopback HTTP: labkit's server against dynalite and raw moto_server, in one run.
+
+    python benchmarks/server.py [--rounds 5] [--puts 200]
+
+Starts each server in a process of its own on a free loopback port: npm's dynalite (installed on first use
+into benchmarks/.node, which git ignores; needs Node and npm), moto's ``moto_server`` (needs flask and
+flask-cors, in requirements.txt) and ``python -m labkit serve``. One boto3 client each sends
+``--rounds`` x ``--puts`` conditional puts: ``attribute_not_exists(pk)`` on a fresh key, and every fifth
+on a key already written, which fails its condition. The rounds take turns between the servers, so all
+three see the same machine. Prints each server's median time per request (the median of the rounds'
+medians) and the ratios; goal: labkit's server at most 0.8x dynalite's time. Stops everything it started.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import boto3
+from botocore.config import Config
+
+ROOT = Path(__file__).resolve().parents[1]
+NODE_DIR = Path(__file__).resolve().with_name(".node")
+DYNALITE = "dynalite@4.0.0"
+SERVERS = ("labkit server", "dynalite", "moto_server")
+GOAL = 0.8
+WARM_UP = 50
+START_SECONDS = 60
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:  # dynalite cannot be told port 0 and report back, so every server gets one
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _dynalite_command(port: int) -> list[str]:
+    cli = NODE_DIR / "node_modules" / "dynalite" / "cli.js"
+    if not cli.exists():
+        if not (shutil.which("node") and shutil.which("npm")):
+            sys.exit("dynalite needs Node.js and npm")
+        NODE_DIR.mkdir(exist_ok=True)
+        subprocess.run(["npm", "install", "--no-audit", "--no-fund", "--prefix", str(NODE_DIR), DYNALITE],
+                       check=True, timeout=300, stdout=subprocess.DEVNULL)
+    return ["node", str(cli), "--host", "127.0.0.1", "--port", str(port), "--createTableMs", "0"]
+
+
+def _command(server: str, port: int) -> list[str]:
+    if server == "dynalite":
+        return _dynalite_command(port)
+    if server == "moto_server":
+        return [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)]
+    return [sys.executable, "-m", "labkit", "serve", "--host", "127.0.0.1", "--port", str(port)]
+
+
+def _client(url: str):
+    return boto3.session.Session().client(
+        "dynamodb", endpoint_url=url, region_name="us-east-1", aws_access_key_id="testing",
+        aws_secret_access_key="testing", config=Config(retries={"max_attempts": 1}, connect_timeout=2, read_timeout=30))
+
+
+def _ready(client) -> None:
+    """Wait for the server to answer, create the table, and wait for it to be ACTIVE."""
+    deadline = time.monotonic() + START_SECONDS
+    while True:
+        try:
+            client.list_tables()
+            break
+        except Exception:  # noqa: BLE001 (not listening yet)
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
+    client.create_table(TableName="bench", BillingMode="PAY_PER_REQUEST",
+                        AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
+                        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}])
+    while client.describe_table(TableName="bench")["Table"]["TableStatus"] != "ACTIVE":
+        if time.monotonic() > deadline:
+            raise TimeoutError("the table never became ACTIVE")
+        time.sleep(0.05)
+
+
+def _puts(client, prefix: str, n: int) -> list[float]:
+    """n conditional puts; every fifth repeats an earlier key and fails its condition."""
+    times = []
+    for i in range(n):
+        key = f"{prefix}-{i - 1 if i % 5 == 4 else i}"
+        start = time.perf_counter()
+        try:
+            client.put_item(TableName="bench", Item={"pk": {"S": key}, "v": {"N": str(i)}},
+                            ConditionExpression="attribute_not_exists(pk)")
+        except client.exceptions.ConditionalCheckFailedException:
+            pass
+        times.append(time.perf_counter() - start)
+    return times
+
+
+def measure(rounds: int, puts: int) -> dict[str, float]:
+    """Median milliseconds per conditional put for each server."""
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
+    with contextlib.ExitStack() as stack:
+        clients = {}
+        for name in SERVERS:
+            port = _free_port()
+            process = subprocess.Popen(_command(name, port), env=env, stdout=subprocess.DEVNULL,
+                                       stderr=subprocess.DEVNULL)
+            stack.callback(_stop, process)
+            clients[name] = _client(f"http://127.0.0.1:{port}")
+        for name, client in clients.items():
+            _ready(client)
+            _puts(client, "warm", WARM_UP)
+        medians = {name: [] for name in clients}
+        for r in range(rounds):
+            for name, client in clients.items():
+                medians[name].append(statistics.median(_puts(client, f"r{r}", puts)))
+    return {name: statistics.median(values) * 1000 for name, values in medians.items()}
+
+
+def _stop(process: subprocess.Popen) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=10)
+
+
+def main(rounds: int = 5, puts: int = 200) -> dict[str, float]:
+    ms = measure(rounds, puts)
+    lab, dynalite, moto = ms["labkit server"], ms["dynalite"], ms["moto_server"]
+    print(f"conditional PutItem over loopback HTTP, one boto3 client each, median of {rounds} rounds x {puts}: "
+          f"labkit server {lab:.3f} ms, dynalite {dynalite:.3f} ms, moto_server {moto:.3f} ms; "
+          f"labkit/dynalite {lab / dynalite:.2f} (goal at most {GOAL}: {'met' if lab / dynalite <= GOAL else 'NOT met'}), "
+          f"labkit/moto_server {lab / moto:.2f}")
+    return ms
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--puts", type=int, default=200)
+    arguments = parser.parse_args()
+    main(arguments.rounds, arguments.puts)
