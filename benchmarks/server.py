@@ -34,6 +34,7 @@ SERVERS = ("labkit server", "dynalite", "moto_server")
 GOAL = 0.8
 WARM_UP = 50
 START_SECONDS = 60
+BUDGET_SECONDS = 900  # the whole measurement; a put that hangs fails at the client's read timeout
 
 
 def _free_port() -> int:
@@ -64,10 +65,10 @@ def _command(server: str, port: int) -> list[str]:
 def _client(url: str):
     return boto3.session.Session().client(
         "dynamodb", endpoint_url=url, region_name="us-east-1", aws_access_key_id="testing",
-        aws_secret_access_key="testing", config=Config(retries={"max_attempts": 1}, connect_timeout=2, read_timeout=30))
+        aws_secret_access_key="testing", config=Config(retries={"max_attempts": 1}, connect_timeout=2, read_timeout=10))
 
 
-def _ready(client) -> None:
+def _ready(client, process: subprocess.Popen) -> None:
     """Wait for the server to answer, create the table, and wait for it to be ACTIVE."""
     deadline = time.monotonic() + START_SECONDS
     while True:
@@ -75,8 +76,8 @@ def _ready(client) -> None:
             client.list_tables()
             break
         except Exception:  # noqa: BLE001 (not listening yet)
-            if time.monotonic() > deadline:
-                raise
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"{' '.join(process.args)} did not start") from None
             time.sleep(0.2)
     client.create_table(TableName="bench", BillingMode="PAY_PER_REQUEST",
                         AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
@@ -113,12 +114,14 @@ def measure(rounds: int, puts: int) -> dict[str, float]:
                                        stderr=subprocess.DEVNULL)
             stack.callback(_stop, process)
             clients[name] = _client(f"http://127.0.0.1:{port}")
-        for name, client in clients.items():
-            _ready(client)
-            _puts(client, "warm", WARM_UP)
+            _ready(clients[name], process)
+            _puts(clients[name], "warm", WARM_UP)
+        deadline = time.monotonic() + BUDGET_SECONDS
         medians = {name: [] for name in clients}
         for r in range(rounds):
             for name, client in clients.items():
+                if time.monotonic() > deadline:
+                    raise TimeoutError(f"the measurement took more than {BUDGET_SECONDS} s")
                 medians[name].append(statistics.median(_puts(client, f"r{r}", puts)))
     return {name: statistics.median(values) * 1000 for name, values in medians.items()}
 

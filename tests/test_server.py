@@ -18,45 +18,52 @@ import labkit
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 REQUESTS = 50
-# Without the fix every answer on a kept-alive connection waited ~44 ms for the client's delayed ACK:
-# 50 requests took 2.2 s. Without it they take a few tens of ms; the bound leaves room for a busy machine.
-BOUND_SECONDS = 1.5
+# With the stall every answer on a kept-alive connection waited for the client's delayed ACK, 40 ms at
+# least: 50 requests took 2.3 s and even the quickest took over 40 ms. Without it a request takes about
+# a millisecond. The quickest quarter is what is bounded, generously: on a machine busy enough to slow
+# some requests down, many still come back at once, and with the stall none can.
+BOUND_SECONDS = 0.020
 
 
-def _over_http_client(url: str, table: str) -> float:
+def _over_http_client(url: str, table: str) -> list[float]:
     connection = http.client.HTTPConnection(url.removeprefix("http://"), timeout=10)
     body = json.dumps({"TableName": table, "Key": {"pk": {"S": "k"}}})
     headers = {"X-Amz-Target": "DynamoDB_20120810.GetItem", "Content-Type": "application/x-amz-json-1.0"}
     connection.request("POST", "/", body, headers)  # connects
     connection.getresponse().read()
-    sock = connection.sock
-    start = time.perf_counter()
+    sock, times = connection.sock, []
     for _ in range(REQUESTS):
+        start = time.perf_counter()
         connection.request("POST", "/", body, headers)
         reply = connection.getresponse()
         assert (reply.status, json.loads(reply.read())) == (200, {"Item": {"pk": {"S": "k"}}})
-    elapsed = time.perf_counter() - start
+        times.append(time.perf_counter() - start)
     assert connection.sock is sock, "the connection was not kept alive"
     connection.close()
-    return elapsed
+    return times
 
 
-def _over_boto3(url: str, table: str) -> float:
+def _over_boto3(url: str, table: str) -> list[float]:
     client = boto3.session.Session().client(
         "dynamodb", endpoint_url=url, region_name="us-east-1", aws_access_key_id="testing",
         aws_secret_access_key="testing", config=Config(retries={"max_attempts": 1}, max_pool_connections=1))
     client.get_item(TableName=table, Key={"pk": {"S": "k"}})  # connects
-    start = time.perf_counter()
+    times = []
     for _ in range(REQUESTS):
+        start = time.perf_counter()
         assert client.get_item(TableName=table, Key={"pk": {"S": "k"}})["Item"] == {"pk": {"S": "k"}}
-    return time.perf_counter() - start
+        times.append(time.perf_counter() - start)
+    return times
 
 
 @pytest.mark.parametrize("over", [_over_http_client, _over_boto3], ids=["http.client", "boto3"])
 def test_requests_on_a_kept_alive_connection_are_answered_without_a_stall(client, table, over):
     client.put_item(TableName=table, Item={"pk": {"S": "k"}})
-    elapsed = over(labkit.serve(0).url, table)
-    assert elapsed < BOUND_SECONDS, f"{REQUESTS} requests took {elapsed:.2f} s on one connection"
+    times = sorted(over(labkit.serve(0).url, table))
+    quickest_quarter = times[len(times) // 4]
+    assert quickest_quarter < BOUND_SECONDS, (
+        f"the quickest quarter of {REQUESTS} requests on one connection took up to {quickest_quarter * 1000:.1f} ms "
+        f"each ({sum(times):.2f} s in all)")
 
 
 def _serve(*args: str) -> subprocess.Popen:

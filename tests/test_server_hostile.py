@@ -93,6 +93,12 @@ def catalogue(table: str) -> list[tuple[str, bytes, bool, int, str, bool]]:
          SERIALIZATION, True),
         ("a header line of 70,000 bytes", request(put(table), headers=("X-Padding: " + "a" * 70_000,)), False, 431,
          SERIALIZATION, True),
+        ("a header folded over two lines", request(put(table), headers=("X-Note: one", " two")), False, 400,
+         SERIALIZATION, True),
+        ("a space before a header's colon", request(put(table), headers=("X-Amz-Target : DynamoDB_20120810.Scan",)),
+         False, 400, SERIALIZATION, True),
+        ("a header line with no colon", request(put(table), headers=("X-Amz-Target",)), False, 400, SERIALIZATION,
+         True),
         ("101 headers", request(put(table), headers=tuple(f"X-H{i}: {i}" for i in range(101))), False, 431,
          SERIALIZATION, True),
     ]

@@ -77,6 +77,11 @@ def no_content_length() -> DynamoError:
     return DynamoError("SerializationException", "Send the body with a Content-Length, not a Transfer-Encoding", 411)
 
 
+def internal_fault(what: str, error: Exception) -> DynamoError:
+    """A fault of the lab's, answered as DynamoDB answers its own faults."""
+    return DynamoError("InternalServerError", f"labkit could not answer {what}: {type(error).__name__}: {error}", 500)
+
+
 def bad_http(status: int, reason: str) -> DynamoError:
     """An HTTP request the server cannot read (request line, version, headers), with the HTTP reason."""
     return DynamoError("SerializationException", reason, status)
