@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import base64
 import datetime
+import email.utils
+import functools
 import json
 import re
 import sys
@@ -77,8 +79,11 @@ def _decode(body: bytes):
     return value
 
 
+_ENCODER = json.JSONEncoder(default=_default)
+
+
 def _encode(payload: dict) -> bytes:
-    return json.dumps(payload, default=_default).encode()
+    return _ENCODER.encode(payload).encode()
 
 
 def answer(front: Front, target: str, body: bytes, *, shape_checked: bool = False) -> tuple[int, bytes]:
@@ -124,6 +129,11 @@ def install_hook(events, front: Front) -> None:
         return AWSResponse(request.url, status, headers, _Raw(data))
 
     events.register("before-send.dynamodb", before_send, unique_id="labkit-front")
+
+
+@functools.lru_cache(maxsize=2)
+def _http_date(second: int) -> str:
+    return email.utils.formatdate(second, usegmt=True)
 
 
 class _BadHead(Exception):
@@ -318,6 +328,10 @@ class _Handler(BaseHTTPRequestHandler):
                 pass
         except OSError:
             pass
+
+    def date_time_string(self, timestamp=None):
+        """The Date header, formatted once a second rather than once a request."""
+        return _http_date(int(time.time() if timestamp is None else timestamp))
 
     def log_message(self, *args):  # quiet: a kernel would show every request under the running cell
         pass
