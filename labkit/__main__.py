@@ -39,7 +39,10 @@ def main(argv: list[str] | None = None) -> None:
         parser.error(f"refusing to listen on {args.host}: other machines could reach the lab, which has no "
                      "authentication. Add --allow-remote if that is what you want (a study group on a "
                      "network you trust).")
-    running = serve(args.port, args.host)
+    try:
+        running = serve(args.port, args.host)
+    except OSError as error:  # most often: another lab server already listens on the port
+        parser.exit(1, f"python -m labkit: cannot listen on {args.host}:{args.port}: {error.strerror or error}\n")
     if args.allow_remote:
         print(NO_AUTHENTICATION.format(url=running.url), file=sys.stderr, flush=True)
     print(f"labkit DynamoDB listening on {running.url}", flush=True)

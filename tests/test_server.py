@@ -15,6 +15,7 @@ import pytest
 from botocore.config import Config
 
 import labkit
+from labkit import __main__ as labkit_main
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 REQUESTS = 50
@@ -66,17 +67,25 @@ def test_requests_on_a_kept_alive_connection_are_answered_without_a_stall(client
         f"each ({sum(times):.2f} s in all)")
 
 
+def _env() -> dict:
+    return {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [ROOT, os.environ.get("PYTHONPATH")]))}
+
+
 def _serve(*args: str) -> subprocess.Popen:
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [ROOT, os.environ.get("PYTHONPATH")]))}
-    return subprocess.Popen([sys.executable, "-m", "labkit", "serve", "--port", "0", *args], env=env,
+    return subprocess.Popen([sys.executable, "-m", "labkit", "serve", "--port", "0", *args], env=_env(),
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
 @pytest.mark.parametrize("host", ["0.0.0.0", "192.0.2.1", "lab.example"])
-def test_listening_beyond_loopback_is_refused_without_the_flag(host):
-    process = _serve("--host", host)  # refused before it binds: no traffic and no socket beyond loopback
-    out, err = process.communicate(timeout=60)
-    assert process.returncode == 2 and out == ""
+def test_listening_beyond_loopback_is_refused_without_the_flag(host, monkeypatch, capsys):
+    def bind(*_):
+        pytest.fail("it went on to listen")
+
+    monkeypatch.setattr(labkit_main, "serve", bind)  # so that even a regression binds nothing and looks up nothing
+    with pytest.raises(SystemExit) as refused:
+        labkit_main.main(["serve", "--host", host])
+    err = capsys.readouterr().err
+    assert refused.value.code == 2
     assert f"refusing to listen on {host}" in err and "no authentication" in err and "--allow-remote" in err
 
 
@@ -92,6 +101,19 @@ def test_the_flag_lets_it_listen_and_warns_that_the_lab_has_no_authentication():
         process.terminate()
         _, err = process.communicate(timeout=30)
     assert f"WARNING: this lab has no authentication. Anyone who can reach {url}" in err
+
+
+def test_a_port_in_use_is_a_message_not_a_traceback():
+    first = _serve("--host", "127.0.0.4")
+    try:
+        port = first.stdout.readline().strip().rsplit(":", 1)[-1]
+        second = subprocess.run([sys.executable, "-m", "labkit", "serve", "--host", "127.0.0.4", "--port", port],
+                                env=_env(), capture_output=True, text=True, timeout=60)
+    finally:
+        first.terminate()
+        first.communicate(timeout=30)
+    assert second.returncode == 1
+    assert second.stderr == f"python -m labkit: cannot listen on 127.0.0.4:{port}: Address already in use\n"
 
 
 def test_loopback_needs_no_flag_and_prints_no_warning():
