@@ -340,7 +340,8 @@ class _Handler(BaseHTTPRequestHandler):
 
 
 class LabServer(ThreadingHTTPServer):
-    """The front served on a loopback port, in a background thread."""
+    """The front served over HTTP in a background thread, a thread per connection; on loopback unless a host
+    is given (``python -m labkit serve`` asks for ``--allow-remote`` first)."""
 
     daemon_threads = True
 
