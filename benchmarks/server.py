@@ -6,8 +6,8 @@ Starts each server in a process of its own on a free loopback port: npm's dynali
 into benchmarks/.node, which git ignores; needs Node and npm), moto's ``moto_server`` (needs flask and
 flask-cors, in requirements.txt) and ``python -m labkit serve``. One boto3 client each sends
 ``--rounds`` x ``--puts`` conditional puts: ``attribute_not_exists(pk)`` on a fresh key, and every fifth
-on a key already written, which fails its condition. The servers take turns every 20 puts, so all three
-see the same machine. Prints each server's median time per request (the median of the rounds'
+on a key already written, which fails its condition. The servers take turns put by put, so all three see
+the same machine. Prints each server's median time per request (the median of the rounds'
 medians) and the ratios, goal: labkit's server at most 0.8x dynalite's time; then each round's median
 and, where /proc tells it, each server's CPU time per request, which waiting for a busy machine's
 cores does not inflate. Stops everything it started.
@@ -35,7 +35,6 @@ DYNALITE = "dynalite@4.0.0"
 SERVERS = ("labkit server", "dynalite", "moto_server")
 GOAL = 0.8
 WARM_UP = 50
-SLICE = 20  # a busy machine's bursts last longer than 20 puts: each burst slows all three alike
 START_SECONDS = 60
 BUDGET_SECONDS = 900  # the whole measurement; a put that hangs fails at the client's read timeout
 
@@ -91,19 +90,16 @@ def _ready(client, process: subprocess.Popen) -> None:
         time.sleep(0.05)
 
 
-def _puts(client, prefix: str, n: int) -> list[float]:
-    """n conditional puts on keys named by prefix; every fifth repeats the key before and fails its condition."""
-    times = []
-    for i in range(n):
-        key = f"{prefix}-{i - 1 if i % 5 == 4 else i}"
-        start = time.perf_counter()
-        try:
-            client.put_item(TableName="bench", Item={"pk": {"S": key}, "v": {"N": str(i)}},
-                            ConditionExpression="attribute_not_exists(pk)")
-        except client.exceptions.ConditionalCheckFailedException:
-            pass
-        times.append(time.perf_counter() - start)
-    return times
+def _put(client, prefix: str, i: int) -> float:
+    """The i-th conditional put of a series, timed; every fifth repeats the key before and fails its condition."""
+    key = f"{prefix}-{i - 1 if i % 5 == 4 else i}"
+    start = time.perf_counter()
+    try:
+        client.put_item(TableName="bench", Item={"pk": {"S": key}, "v": {"N": str(i)}},
+                        ConditionExpression="attribute_not_exists(pk)")
+    except client.exceptions.ConditionalCheckFailedException:
+        pass
+    return time.perf_counter() - start
 
 
 def _cpu_seconds(pid: int) -> float | None:
@@ -128,21 +124,24 @@ def measure(rounds: int, puts: int) -> dict[str, dict]:
             stack.callback(_stop, process)
             clients[name], pids[name] = _client(f"http://127.0.0.1:{port}"), process.pid
             _ready(clients[name], process)
-            _puts(clients[name], "warm", WARM_UP)
+            for i in range(WARM_UP):
+                _put(clients[name], "warm", i)
         deadline = time.monotonic() + BUDGET_SECONDS
         figures = {name: {"rounds": [], "cpu": 0.0} for name in clients}
         for r in range(rounds):
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"the measurement took more than {BUDGET_SECONDS} s")
             times = {name: [] for name in clients}
-            for start in range(0, puts, SLICE):  # the servers take turns every SLICE puts
+            cpu = {name: _cpu_seconds(pid) for name, pid in pids.items()}
+            for i in range(puts):  # the servers take turns put by put: a busy moment slows all three alike
                 for name, client in clients.items():
-                    if time.monotonic() > deadline:
-                        raise TimeoutError(f"the measurement took more than {BUDGET_SECONDS} s")
-                    before = _cpu_seconds(pids[name])
-                    times[name] += _puts(client, f"r{r}-{start}", min(SLICE, puts - start))
-                    after = _cpu_seconds(pids[name])
-                    figures[name]["cpu"] = None if before is None else figures[name]["cpu"] + (after - before)
-            for name in clients:
+                    times[name].append(_put(client, f"r{r}", i))
+            for name, pid in pids.items():
                 figures[name]["rounds"].append(statistics.median(times[name]) * 1000)
+                if cpu[name] is None or figures[name]["cpu"] is None:
+                    figures[name]["cpu"] = None
+                else:
+                    figures[name]["cpu"] += _cpu_seconds(pid) - cpu[name]
     for figure in figures.values():
         figure["median"] = statistics.median(figure["rounds"])
         figure["cpu"] = figure["cpu"] and figure["cpu"] / (rounds * puts) * 1e6
