@@ -89,6 +89,8 @@ def catalogue(table: str) -> list[tuple[str, bytes, bool, int, str, bool]]:
         ("method DELETE, no body", request(start="DELETE / HTTP/1.1"), False, 404, UNKNOWN, True),
         ("another path", request(put(table), start="POST /admin HTTP/1.1"), False, 404, UNKNOWN, False),
         ("a request line that is not HTTP", b"\x00\x01 garbage \xff\r\n\r\n", False, 400, SERIALIZATION, True),
+        ("a request line of 70,000 bytes", request(put(table), start=f"POST /{'a' * 70_000} HTTP/1.1"), False, 414,
+         SERIALIZATION, True),
         ("HTTP/2.0 in an HTTP/1.1 request line", request(put(table), start="POST / HTTP/2.0"), False, 505,
          SERIALIZATION, True),
         ("a header line of 70,000 bytes", request(put(table), headers=("X-Padding: " + "a" * 70_000,)), False, 431,
