@@ -1,4 +1,5 @@
-"""The lab's figures in one run: notebooks, Fire, PutItem against raw moto, start-up, throughput.
+"""The lab's figures in one run: notebooks, Fire, PutItem against raw moto, the server against dynalite and
+moto_server, start-up, throughput.
 
     python benchmarks/run_all.py [--runs N]
 
@@ -101,6 +102,14 @@ def race_fire(runs: int) -> None:
     module.main(max(runs, 5))
 
 
+def server_latency(runs: int) -> None:
+    """labkit's server against dynalite and raw moto_server over loopback (benchmarks/server.py)."""
+    spec = importlib.util.spec_from_file_location("server", Path(__file__).with_name("server.py"))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    module.main(rounds=max(runs, 5))
+
+
 def put_latency(runs: int) -> None:
     sides = {"labkit": [], "raw-moto": []}
     for _ in range(runs):  # alternately, so that both sides see the same machine
@@ -155,7 +164,7 @@ def main() -> None:
     # This working tree's labkit, installed or not, here, in kernels and in subprocesses; never real AWS.
     sys.path.insert(0, str(ROOT))
     os.environ.update(FAKE_AWS, PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])))
-    for figure in (notebooks, race_fire, put_latency, start_up, throughput):
+    for figure in (notebooks, race_fire, put_latency, server_latency, start_up, throughput):
         figure(runs)
         sys.stdout.flush()
 

@@ -1,19 +1,50 @@
-"""``python -m labkit serve [--port N]``: the lab's DynamoDB on loopback, for the AWS CLI and other processes."""
+"""``python -m labkit serve [--port N] [--host ADDRESS --allow-remote]``: the lab's DynamoDB over HTTP, for
+the AWS CLI, other processes and other kernels.
+
+It listens on loopback only, unless told otherwise twice: an address other machines can reach (a study
+group on one network) needs ``--allow-remote`` as well, because the lab checks no credentials at all.
+"""
 
 from __future__ import annotations
 
 import argparse
+import ipaddress
+import sys
 
 from .backend import DEFAULT_PORT, serve
+
+NO_AUTHENTICATION = ("WARNING: this lab has no authentication. Anyone who can reach {url} can read, change "
+                     "and delete every table in it. Serve it only on a network you trust, and stop it "
+                     "(Ctrl+C) when the session ends.")
+
+
+def _loopback(host: str) -> bool:
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return host == "localhost"
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m labkit")
     commands = parser.add_subparsers(dest="command", required=True)
-    server = commands.add_parser("serve", help="serve the embedded DynamoDB on a loopback port")
+    server = commands.add_parser("serve", help="serve the embedded DynamoDB over HTTP (loopback by default)")
     server.add_argument("--port", type=int, default=DEFAULT_PORT, help="0 picks a free port")
+    server.add_argument("--host", default="127.0.0.1",
+                        help="the address to listen on; one that is not loopback needs --allow-remote")
+    server.add_argument("--allow-remote", action="store_true",
+                        help="let other machines reach the lab, which has no authentication")
     args = parser.parse_args(argv)
-    running = serve(args.port)
+    if not (args.allow_remote or _loopback(args.host)):
+        parser.error(f"refusing to listen on {args.host}: other machines could reach the lab, which has no "
+                     "authentication. Add --allow-remote if that is what you want (a study group on a "
+                     "network you trust).")
+    try:
+        running = serve(args.port, args.host)
+    except OSError as error:  # most often: another lab server already listens on the port
+        parser.exit(1, f"python -m labkit: cannot listen on {args.host}:{args.port}: {error.strerror or error}\n")
+    if args.allow_remote:
+        print(NO_AUTHENTICATION.format(url=running.url), file=sys.stderr, flush=True)
     print(f"labkit DynamoDB listening on {running.url}", flush=True)
     try:
         running.thread.join()

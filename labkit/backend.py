@@ -49,7 +49,8 @@ def _lab_server_at(url: str) -> bool:
 
 
 def serve(port: int = DEFAULT_PORT, host: str = "127.0.0.1") -> transport.LabServer:
-    """Serve this process's embedded DynamoDB on loopback (once per port)."""
+    """Serve this process's embedded DynamoDB over HTTP (once per port), on loopback unless ``host`` says
+    otherwise: ``python -m labkit serve`` asks for ``--allow-remote`` before it passes any other address."""
     if port not in _servers or port == 0:
         server = transport.LabServer(shared_front(), host, port).start()
         _servers[server.server_address[1]] = server

@@ -28,7 +28,7 @@ from moto.core import DEFAULT_ACCOUNT_ID
 from moto.core.exceptions import JsonRESTError
 
 from . import reads, tables, transactions, writes
-from .errors import DynamoError, internal_error, unknown_operation
+from .errors import DynamoError, internal_fault, unknown_operation
 from .idempotency import Clock, Tokens
 from .store import Store
 from .throttle import Throttling
@@ -82,7 +82,7 @@ class Front:
             status, body = error.code, json.loads(error.description)
             code = body.get("__type", "").split("#")[-1]
         except Exception as error:  # a fault of the lab's, answered as DynamoDB answers its own faults
-            fault = internal_error(operation, error)
+            fault = internal_fault(operation, error)
             status, code, body = fault.status, fault.code, fault.body()
         self.trace.append(TraceEntry(operation, params.get("TableName"), threading.current_thread().name,
                                      start, time.perf_counter(), status, code, units))

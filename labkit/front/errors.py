@@ -6,9 +6,12 @@ the same ``ClientError`` they would get from DynamoDB, never a Python traceback 
 
 from __future__ import annotations
 
-# DynamoDB puts validation errors under a different namespace from its service errors; botocore reads
-# only the part after '#', but the raw HTTP body (which a learner may inspect) keeps the real prefix.
-_PREFIXES = {"ValidationException": "com.amazon.coral.validate#"}
+# DynamoDB puts validation errors, and the errors of reading a request at all, under different namespaces
+# from its service errors; botocore reads only the part after '#', but the raw HTTP body (which a learner
+# may inspect) keeps the real prefix.
+_PREFIXES = {"ValidationException": "com.amazon.coral.validate#",
+             "SerializationException": "com.amazon.coral.service#",
+             "UnknownOperationException": "com.amazon.coral.service#"}
 _SERVICE_PREFIX = "com.amazonaws.dynamodb.v20120810#"
 
 
@@ -51,15 +54,6 @@ def throughput_exceeded() -> DynamoError:
     return DynamoError("ProvisionedThroughputExceededException",
                        "The level of configured provisioned throughput for the table was exceeded. "
                        "Consider increasing your provisioning level with the UpdateTable API.")
-
-
-def unknown_operation() -> DynamoError:
-    return DynamoError("UnknownOperationException", "")
-
-
-def internal_error(operation: str, error: Exception) -> DynamoError:
-    """A fault of the lab's own, answered as DynamoDB answers its faults (HTTP 500), never as a traceback."""
-    return DynamoError("InternalServerError", f"labkit could not answer {operation}: {type(error).__name__}: {error}", 500)
 
 
 # -- DynamoDB's validation messages, in one place ------------------------------------------------------
@@ -189,3 +183,47 @@ def key_operator(operator: str) -> str:
 
 def key_first_operand(label: str) -> str:
     return f"Invalid condition in KeyConditionExpression: {label} operator must have the key attribute as its first operand"
+
+# -- reading the request: what the loopback server answers before any operation runs ---------------------
+# DynamoDB answers a body that is not JSON it can read (syntax, encoding, depth), an empty body, and a
+# target it does not know with the bare error type and no message; a method other than POST, a path other
+# than / and a body that is not JSON by its Content-Type with 404 UnknownOperationException. (dynalite and
+# dynoxide, which follow the live service, answer the same.) Where DynamoDB's front door refuses the HTTP
+# itself (no JSON at all, or an empty 413 for a body over 16 MB), the lab answers with the nearest DynamoDB
+# error type and says why in its own words, so that every answer parses the same way.
+
+MAX_REQUEST_BYTES = 16 * 1024 * 1024  # "up to 16MB of data over the network" (API reference, BatchWriteItem)
+
+
+def unreadable_body() -> DynamoError:
+    return DynamoError("SerializationException", "")
+
+
+def unknown_operation(status: int = 400) -> DynamoError:
+    return DynamoError("UnknownOperationException", "", status)
+
+
+def request_too_large() -> DynamoError:
+    return DynamoError("ValidationException", f"Request size exceeded {MAX_REQUEST_BYTES} bytes", 413)
+
+
+def bad_content_length() -> DynamoError:
+    return DynamoError("SerializationException", "Content-Length must be one whole number of bytes")
+
+
+def truncated_body(length: int) -> DynamoError:
+    return DynamoError("SerializationException", f"The request body ended before its Content-Length of {length} bytes")
+
+
+def no_content_length() -> DynamoError:
+    return DynamoError("SerializationException", "Send the body with a Content-Length, not a Transfer-Encoding", 411)
+
+
+def internal_fault(what: str, error: Exception) -> DynamoError:
+    """A fault of the lab's, answered as DynamoDB answers its own faults."""
+    return DynamoError("InternalServerError", f"labkit could not answer {what}: {type(error).__name__}: {error}", 500)
+
+
+def bad_http(status: int, reason: str) -> DynamoError:
+    """An HTTP request the server cannot read (request line, version, headers), with the HTTP reason."""
+    return DynamoError("SerializationException", reason, status)

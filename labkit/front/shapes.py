@@ -23,6 +23,11 @@ def _input_shapes() -> dict:
     return {name: model.operation_model(name).input_shape for name in model.operation_names}
 
 
+def known(operation: str) -> bool:
+    """Whether DynamoDB's API has this operation."""
+    return operation in _input_shapes()
+
+
 _STEP = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
 
 
