@@ -20,6 +20,7 @@ from botocore.config import Config
 
 from . import transport
 from .front import Front
+from .front.conflicts import Simulation
 
 BACKENDS = ("embedded", "server", "endpoint", "aws")
 DEFAULT_REGION = "us-east-1"
@@ -141,9 +142,14 @@ class Lab:
         if not self.front:
             return []
         return [f"table status: CREATING lasts {self.front.creating_seconds} s here (minutes at most on AWS)",
-                "TransactionConflict: never happens here, since every request runs alone and none can overlap "
-                "a transaction in flight",
+                self.front.conflicts.describe(),
                 "time: the lab's clock can be advanced (ClientRequestToken's 10-minute window)"]
+
+    def conflicts(self, hold_seconds: float = 60.0) -> Simulation:
+        """Simulate transaction conflicts until ``.off()`` (or the end of a ``with`` block): each transaction
+        holds its items ``hold_seconds`` of the lab's clock between its prepare and commit phases."""
+        front = self.front
+        return Simulation(front and front.conflicts, front and front.lock, hold_seconds, self.backend)
 
     def describe(self) -> str:
         if self.backend == "aws":

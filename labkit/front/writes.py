@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from . import capacity, expressions, items, legacy
-from .errors import DynamoError, conditional_check_failed
+from .errors import DynamoError, conditional_check_failed, transaction_conflict
 
 _CONDITION_KEYS = ("ConditionExpression", "Expected", "ConditionalOperator", "ReturnValuesOnConditionCheckFailure")
 _PLACEHOLDER = re.compile(r"[:#][A-Za-z0-9_]+")
@@ -128,6 +128,8 @@ def new_item(store, write: Write) -> dict | None:
 
 def single_write(front, operation: str, params: dict) -> tuple[dict, float]:
     write = prepare(front.store, operation, params)
+    if front.conflicts.holder(write.table.name, write.key):
+        raise transaction_conflict()
     try:
         check(write)
     except DynamoError as error:
@@ -152,19 +154,25 @@ def get_item(front, operation: str, params: dict) -> tuple[dict, float]:
 
 
 def batch_write_item(front, operation: str, params: dict) -> tuple[dict, float]:
-    """Items checked and numbers normalised as in PutItem; a batch takes no conditions at all."""
+    """Items checked and numbers normalised as in PutItem; a batch takes no conditions at all. An item
+    that a transaction in flight holds (conflicts simulated) is not written: it comes back unprocessed."""
     store = front.store
-    batches = {}
+    batches, held = {}, {}
     for name, requests in (params.get("RequestItems") or {}).items():
         table = store.table(name)
-        checked = []
         for request in requests:
+            key = None
             if "PutRequest" in request:
                 item = items.normalise_map(request["PutRequest"]["Item"])
-                store.item_key(table, item)
+                key = store.item_key(table, item)
                 request = {"PutRequest": {"Item": item}}
             elif "DeleteRequest" in request:
-                request = {"DeleteRequest": {"Key": store.checked_key(table, request["DeleteRequest"]["Key"])}}
-            checked.append(request)
-        batches[name] = checked
-    return front.passthrough(operation, {**params, "RequestItems": batches})
+                key = store.checked_key(table, request["DeleteRequest"]["Key"])
+                request = {"DeleteRequest": {"Key": key}}
+            (held if key and front.conflicts.holder(name, key) else batches).setdefault(name, []).append(request)
+    if held and not batches:  # nothing left to write
+        return {"UnprocessedItems": held}, 0.0
+    result, units = front.passthrough(operation, {**params, "RequestItems": batches})
+    for name, requests in held.items():
+        result.setdefault("UnprocessedItems", {}).setdefault(name, []).extend(requests)
+    return result, units
