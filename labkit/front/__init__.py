@@ -47,6 +47,7 @@ class TraceEntry:
     capacity: float = 0.0
     held: tuple[float, float] | None = None  # a transaction's hold: from prepared to commit (conflicts on)
     simulated: bool = False  # the outcome came from the conflict simulation (a hold or a refusal)
+    token: str | None = None  # a transaction's ClientRequestToken: which attempts were one transaction
 
 
 class Front:
@@ -90,7 +91,8 @@ class Front:
             fault = internal_error(operation, error)
             status, code, body = fault.status, fault.code, fault.body()
         self.trace.append(TraceEntry(operation, params.get("TableName"), threading.current_thread().name,
-                                     start, time.perf_counter(), status, code, units, held, simulated))
+                                     start, time.perf_counter(), status, code, units, held, simulated,
+                                     params.get("ClientRequestToken")))
         return status, body
 
     def _handler(self, operation: str):

@@ -220,4 +220,4 @@ class Simulation:
         if self.conflicts is None:
             return (f"transaction conflicts: not simulated on the {self.backend} backend, which is not the "
                     "lab's own DynamoDB (transactions there commit as that server commits them)")
-        return self.conflicts.describe()
+        return ("simulated: " if self.conflicts.on else "") + self.conflicts.describe()
