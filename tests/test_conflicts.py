@@ -226,3 +226,15 @@ def test_the_aws_cli_meets_a_transaction_in_flight_on_the_server(accounts):
     assert cli.stderr.strip() == ("An error occurred (TransactionConflictException) when calling the DeleteItem "
                                   f"operation: {CONFLICT}")
     assert balances(lab.client, accounts)["alice"] == 90
+
+
+def test_on_a_dynamodb_that_is_not_the_labs_own_nothing_is_simulated_and_the_lab_says_so(table, capsys):
+    lab = labkit.connect("endpoint", endpoint_url=labkit.serve(0).url)
+    sim = lab.conflicts(hold_seconds=HOLD)
+    assert repr(sim).startswith("transaction conflicts: not simulated on the endpoint backend")
+    started = sim.start(lab.client.transact_write_items,
+                        TransactItems=[{"Put": {"TableName": table, "Item": {"pk": {"S": "a"}}}}])
+    assert started.done() and repr(started) == "<transact_write_items: succeeded>"
+    lab.clock.advance(minutes=11)
+    assert "the endpoint backend keeps its own time" in capsys.readouterr().out
+    sim.off()
