@@ -154,25 +154,32 @@ def get_item(front, operation: str, params: dict) -> tuple[dict, float]:
 
 
 def batch_write_item(front, operation: str, params: dict) -> tuple[dict, float]:
-    """Items checked and numbers normalised as in PutItem; a batch takes no conditions at all. An item
-    that a transaction in flight holds (conflicts simulated) is not written: it comes back unprocessed."""
+    """Items checked and numbers normalised as in PutItem; a batch takes no conditions at all. Each write is
+    billed as the single write it stands for. An item that a transaction in flight holds (conflicts
+    simulated) is not written: it comes back unprocessed."""
     store = front.store
-    batches, held = {}, {}
+    batches, held, units = {}, {}, {}
     for name, requests in (params.get("RequestItems") or {}).items():
         table = store.table(name)
         for request in requests:
-            key = None
+            key, new = None, None
             if "PutRequest" in request:
-                item = items.normalise_map(request["PutRequest"]["Item"])
-                key = store.item_key(table, item)
-                request = {"PutRequest": {"Item": item}}
+                new = items.normalise_map(request["PutRequest"]["Item"])
+                key = store.item_key(table, new)
+                request = {"PutRequest": {"Item": new}}
             elif "DeleteRequest" in request:
                 key = store.checked_key(table, request["DeleteRequest"]["Key"])
                 request = {"DeleteRequest": {"Key": key}}
-            (held if key and front.conflicts.holder(name, key) else batches).setdefault(name, []).append(request)
+            if key and front.conflicts.holder(name, key):
+                held.setdefault(name, []).append(request)
+                continue
+            batches.setdefault(name, []).append(request)
+            if key:
+                units[name] = units.get(name, 0) + items.write_units(store.get(table, key), new)
     if held and not batches:  # nothing left to write
         return {"UnprocessedItems": held}, 0.0
-    result, units = front.passthrough(operation, {**params, "RequestItems": batches})
+    result, _ = front.passthrough(operation, {**params, "RequestItems": batches})
     for name, requests in held.items():
         result.setdefault("UnprocessedItems", {}).setdefault(name, []).extend(requests)
-    return result, units
+    result.pop("ConsumedCapacity", None)
+    return result | capacity.per_table(params, units, "WriteCapacityUnits"), sum(units.values())
