@@ -84,7 +84,7 @@ class TwoPhase:
                 _hold(axes, lane, ms(prepared), ms(committing))
                 _lane(axes, lane, ms(committing), ms(entry.end), colour, minimum=span * 0.006)
                 axes.axvspan(ms(prepared), ms(committing), color=_HOLD_LOOK["facecolor"], alpha=0.35, zorder=0)
-                for x, text, side in ((ms(entry.start), "prepare", "left"), (ms(committing), "commit", "left")):
+                for x, text, side in ((ms(entry.start), "prepare", "left"), (ms(entry.end), "commit", "right")):
                     axes.annotate(text, (x, lane + 0.55), ha=side, va="top", fontsize=7)
             else:
                 _lane(axes, lane, ms(entry.start), ms(entry.end), colour, minimum=span * 0.006)
@@ -112,6 +112,17 @@ class _NoTrace:
 
     def __repr__(self) -> str:
         return f"(the {self.backend} backend is not the lab's own DynamoDB: there is no trace of it to draw)"
+
+
+def trace_table(lab, last: int = 5):
+    """The lab's own record of its last ``last`` requests: what each was, how it ended, the capacity units
+    it consumed (a failed request too), and whether the conflict simulation decided it."""
+    if lab.front is None:
+        return _NoTrace(lab.backend)
+    import pandas as pd
+
+    return pd.DataFrame([{"operation": e.operation, "outcome": e.code or "succeeded", "capacity units": e.capacity,
+                          "simulated": e.simulated} for e in list(lab.front.trace)[-last:]])
 
 
 def two_phase(lab, last: int = 8):
@@ -235,5 +246,5 @@ def conflict_lab(lab, **settings) -> ConflictLab:
     return ConflictLab(lab, **settings)
 
 
-__all__ = ["ConflictLab", "TwoPhase", "conflict_lab", "contention_figure", "outcome_table_html",
+__all__ = ["ConflictLab", "TwoPhase", "conflict_lab", "contention_figure", "outcome_table_html", "trace_table",
            "two_phase"]
