@@ -49,7 +49,9 @@ def test_fire_draws_the_outcome_table_and_keeps_a_history(lab):
     widget = ConflictLab(lab, transactions=4, single_writes=2, hot_items=2, hold_ms=10, retry="backoff")
     result = widget.fire_once()
     assert f'class="{TABLE_CLASS}"' in widget.table.value
-    assert "<th>transaction</th><td>4</td>" in widget.table.value  # all four succeeded, with retries
+    assert result.by_outcome().to_dict() == {"succeeded": {"transaction": 4, "single write": 2}}  # with retries, all
+    assert ">transaction</th><td style='padding:2px 12px;border-bottom:1px solid #ddd;text-align:right'>4</td>" in (
+        widget.table.value)
     assert bytes(widget.picture.value).startswith(b"\x89PNG")
     assert "HELD" in widget.summary.value and "simulated" in widget.summary.value
     widget.retry.value = "none"

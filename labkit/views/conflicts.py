@@ -169,11 +169,14 @@ def contention_figure(result):
 def outcome_table_html(result) -> str:
     """Writers by kind and by how they ended: the table the learner reads after each Fire."""
     table = result.by_outcome()
-    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in table.columns)
-    body = "".join(f"<tr><th>{html.escape(kind)}</th>" + "".join(f"<td>{int(v)}</td>" for v in row) + "</tr>"
+    cell = "padding:2px 12px;border-bottom:1px solid #ddd"
+    head = "".join(f"<th style='{cell};text-align:right'>{html.escape(str(c))}</th>" for c in table.columns)
+    body = "".join(f"<tr><th style='{cell};text-align:left'>{html.escape(kind)}</th>"
+                   + "".join(f"<td style='{cell};text-align:right'>{int(v)}</td>" for v in row) + "</tr>"
                    for kind, row in table.iterrows())
-    return (f'<table class="{TABLE_CLASS}" style="border-collapse:collapse">'
-            f"<thead><tr><th>writers by how they ended</th>{head}</tr></thead><tbody>{body}</tbody></table>")
+    return (f'<table class="{TABLE_CLASS}" style="border-collapse:collapse;margin:6px 0">'
+            f"<thead><tr><th style='{cell};text-align:left'>writers, by how they ended</th>{head}</tr></thead>"
+            f"<tbody>{body}</tbody></table>")
 
 
 def summary_html(result) -> str:
