@@ -12,21 +12,19 @@ pytestmark = pytest.mark.browser
 
 CHAPTER = "notebooks/07_transactions.ipynb"
 RENDER_TIMEOUT_MS = 15_000
-MARK_OLD_TABLES_JS = ("() => document.querySelectorAll('table.labkit-conflict-table')"
-                      ".forEach(t => t.dataset.labkitOld = '1')")
-NEW_TABLE_JS = """() => { const t = document.querySelector('table.labkit-conflict-table:not([data-labkit-old])');
-  return t && [...t.rows].map(r => [...r.cells].map(c => c.textContent.trim())); }"""
+TABLE = "table.labkit-conflict-table"
 
 
 def fire(chapter) -> dict[str, dict[str, int]]:
     """Click Fire; return the outcome table the click drew: kind of writer -> how they ended -> how many."""
-    chapter.page.evaluate(MARK_OLD_TABLES_JS)
+    chapter.page.locator(TABLE).evaluate_all("tables => tables.forEach(t => t.dataset.drawn = 'before')")
     chapter.click(chapter.page.locator(".labkit-fire").first)
+    drawn = chapter.page.locator(f"{TABLE}:not([data-drawn])")
     try:
-        chapter.page.wait_for_function(NEW_TABLE_JS, timeout=RENDER_TIMEOUT_MS)
+        drawn.wait_for(timeout=RENDER_TIMEOUT_MS)
     except PlaywrightTimeout as error:
         raise AssertionError("clicking Fire drew no outcome table") from error
-    header, *rows = chapter.page.evaluate(NEW_TABLE_JS)
+    header, *rows = [row.locator("th, td").all_inner_texts() for row in drawn.locator("tr").all()]
     return {row[0]: {column: int(count) for column, count in zip(header[1:], row[1:]) if int(count)} for row in rows}
 
 
