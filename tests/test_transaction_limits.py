@@ -57,6 +57,14 @@ def test_more_than_4_mb_of_items_is_refused_and_nothing_is_written(client, table
     assert stored(client, table) == 10
 
 
+def test_reading_more_than_4_mb_in_one_transaction_is_refused(client, table):
+    client.transact_write_items(TransactItems=puts(table, 10, blob={"S": NEAR_400_KB}))
+    client.put_item(TableName=table, Item={"pk": {"S": "k10"}, "blob": {"S": NEAR_400_KB}})
+    assert len(client.transact_get_items(TransactItems=gets(table, 10))["Responses"]) == 10
+    refused = labkit.attempt(client.transact_get_items, TransactItems=gets(table, 11))
+    assert refused.code == "ValidationException" and "4 MB" in refused.message
+
+
 def test_one_item_twice_in_a_transaction_is_refused(client, table):
     twice = [{"Put": {"TableName": table, "Item": {"pk": {"S": "k0"}}}},
              {"ConditionCheck": {"TableName": table, "Key": {"pk": {"S": "k0"}},

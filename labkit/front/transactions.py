@@ -132,10 +132,13 @@ def transact_get_items(front, operation: str, params: dict) -> tuple[dict, float
         table = store.table(body.get("TableName"))
         gets.append((table, body, store.checked_key(table, body.get("Key") or {})))
     front.conflicts.cancel_if_held([(t.name, key) for t, _, key in gets], [{"Code": "None"} for _ in gets])
+    stored = [store.get(table, key) for table, _, key in gets]
+    if sum(items.item_size(item) for item in stored) > MAX_TRANSACTION_BYTES:
+        raise transaction_too_large()
     units: dict[str, float] = {}
     responses = []
-    for table, body, key in gets:
-        units[table.name] = units.get(table.name, 0) + 2 * items.read_units(store.get(table, key), True)
+    for (table, body, key), item in zip(gets, stored):
+        units[table.name] = units.get(table.name, 0) + 2 * items.read_units(item, True)
         found = store.call("get_item", {**body, "Key": key, "ConsistentRead": True})
         responses.append({"Item": found["Item"]} if "Item" in found else {})
     return {"Responses": responses} | capacity.per_table(params, units, "ReadCapacityUnits"), sum(units.values())
