@@ -20,6 +20,8 @@ from botocore.config import Config
 
 from . import transport
 from .front import Front
+from .front.conflicts import Simulation
+from .front.idempotency import OwnTime
 
 BACKENDS = ("embedded", "server", "endpoint", "aws")
 DEFAULT_REGION = "us-east-1"
@@ -134,8 +136,9 @@ class Lab:
 
     @property
     def clock(self):
-        """The lab's clock (embedded and server backends), which lessons advance instead of waiting."""
-        return self.front.clock if self.front else None
+        """The lab's clock (embedded and server backends), which lessons advance instead of waiting;
+        elsewhere a stand-in that says it cannot move that server's time."""
+        return self.front.clock if self.front else OwnTime(self.backend)
 
     def throttle(self, table: str, share: float, *, seed: int | None = None) -> None:
         """Simulate throttling: about ``share`` (0 to 1) of the batch writes to ``table`` come back in
@@ -156,9 +159,14 @@ class Lab:
         return [f"table status: CREATING lasts {self.front.creating_seconds} s here (minutes at most on AWS)",
                 "throttling: " + (f"batch writes throttled on {throttled}" if throttled
                                   else "off (a lesson can throttle a table's batch writes)"),
-                "TransactionConflict: never happens here, since every request runs alone and none can overlap "
-                "a transaction in flight",
+                self.front.conflicts.describe(),
                 "time: the lab's clock can be advanced (ClientRequestToken's 10-minute window)"]
+
+    def conflicts(self, hold_seconds: float = 60.0) -> Simulation:
+        """Simulate transaction conflicts until ``.off()`` (or the end of a ``with`` block): each transaction
+        holds its items ``hold_seconds`` of the lab's clock between its prepare and commit phases."""
+        front = self.front
+        return Simulation(front and front.conflicts, front and front.lock, hold_seconds, self.backend)
 
     def describe(self) -> str:
         if self.backend == "aws":

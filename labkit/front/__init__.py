@@ -12,8 +12,8 @@ moto keeps the tables and items (``store``); the front adds what this topic depe
 - a trace of every request, which the race lab reads.
 
 Some of what DynamoDB does cannot happen on one machine, so the front simulates it, off until a lesson
-turns it on: throttled batch writes (``throttle``); transaction conflicts (nothing runs long enough to
-overlap a transaction in flight: ``Front.conflicts`` is the seam where such a simulator plugs in).
+turns it on: throttled batch writes (``throttle``), and transaction conflicts (``conflicts``: a transaction
+holds its items between its prepare and commit phases, and the trace shows both phases).
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ from moto.core import DEFAULT_ACCOUNT_ID
 from moto.core.exceptions import JsonRESTError
 
 from . import reads, tables, transactions, writes
+from .conflicts import Conflicts, InFlight
 from .errors import DynamoError, internal_fault, unknown_operation
 from .idempotency import Clock, Tokens
 from .store import Store
@@ -44,6 +45,9 @@ class TraceEntry:
     status: int
     code: str | None
     capacity: float = 0.0
+    held: tuple[float, float] | None = None  # a transaction's hold: from prepared to commit (conflicts on)
+    simulated: bool = False  # the outcome came from the conflict simulation (a hold or a refusal)
+    token: str | None = None  # a transaction's ClientRequestToken: which attempts were one transaction
 
 
 class Front:
@@ -54,7 +58,7 @@ class Front:
         self.clock = Clock()
         self.tokens = Tokens(self.clock)
         self.store = Store(account, region, self.clock, creating_seconds)
-        self.conflicts = None  # seam: an object whose check(writes) returns cancellation reasons or None
+        self.conflicts = Conflicts(self.clock)  # simulated, off until a lesson switches it on
         self.throttling = Throttling()  # simulated, off until a lesson sets a table's share
         self.trace: deque[TraceEntry] = deque(maxlen=100_000)
 
@@ -70,14 +74,22 @@ class Front:
     def handle(self, operation: str, params: dict) -> tuple[int, dict]:
         """Answer one request: (HTTP status, JSON body)."""
         start = time.perf_counter()
-        units = 0.0
+        units, held, simulated = 0.0, None, False
         try:
             handler = self._handler(operation)
             with self.lock:
-                body, units = handler(self, operation, params)
+                answer = handler(self, operation, params)
+            if isinstance(answer, InFlight):  # prepared: it holds its items while other requests run
+                flight, simulated = answer, True
+                try:
+                    answer = flight.commit_when_due(self.lock)
+                finally:
+                    held = flight.window
+            body, units = answer
             status, code = 200, None
         except DynamoError as error:
             status, code, body, units = error.status, error.code, error.body(), error.capacity
+            simulated = simulated or error.simulated
         except JsonRESTError as error:  # moto's own answer for what the front leaves to it
             status, body = error.code, json.loads(error.description)
             code = body.get("__type", "").split("#")[-1]
@@ -85,7 +97,8 @@ class Front:
             fault = internal_fault(operation, error)
             status, code, body = fault.status, fault.code, fault.body()
         self.trace.append(TraceEntry(operation, params.get("TableName"), threading.current_thread().name,
-                                     start, time.perf_counter(), status, code, units))
+                                     start, time.perf_counter(), status, code, units, held, simulated,
+                                     params.get("ClientRequestToken")))
         return status, body
 
     def _handler(self, operation: str):

@@ -25,6 +25,7 @@ class DynamoError(Exception):
         self.status = status
         self.extra = extra
         self.capacity = 0.0  # what the request consumed although it failed (a failed condition costs a write)
+        self.simulated = False  # decided by a simulation (a transaction conflict), which the trace says
 
     def body(self) -> dict:
         return {"__type": _PREFIXES.get(self.code, _SERVICE_PREFIX) + self.code, "message": self.message, **self.extra}
@@ -54,6 +55,38 @@ def throughput_exceeded() -> DynamoError:
     return DynamoError("ProvisionedThroughputExceededException",
                        "The level of configured provisioned throughput for the table was exceeded. "
                        "Consider increasing your provisioning level with the UpdateTable API.")
+
+
+# Transaction conflicts (simulated). The texts are the service's API model's (botocore's service-2.json),
+# without the full stop that the model adds to every cancellation message: live DynamoDB sends the
+# ConditionalCheckFailed reason as "The conditional request failed", with none.
+CONFLICT_REASON = {"Code": "TransactionConflict", "Message": "Transaction is ongoing for the item"}
+
+
+def transaction_conflict() -> DynamoError:
+    """A single PutItem, UpdateItem or DeleteItem on an item that a transaction in flight holds."""
+    error = DynamoError("TransactionConflictException",
+                        "Operation was rejected because there is an ongoing transaction for the item")
+    error.simulated = True
+    return error
+
+
+def transaction_in_progress() -> DynamoError:
+    """A TransactWriteItems sent again with the token of one that is still in flight."""
+    error = DynamoError("TransactionInProgressException",
+                        "The transaction with the given request token is already in progress")
+    error.simulated = True
+    return error
+
+
+def idempotent_mismatch() -> DynamoError:
+    return DynamoError("IdempotentParameterMismatchException", TOKEN_MISMATCH)
+
+
+def transaction_too_large() -> DynamoError:
+    """More than 4 MB of items in one transaction. DynamoDB's own message is not published; this is the
+    limit as its documentation words it (TransactWriteItems, API reference)."""
+    return validation("The aggregate size of the items in the transaction cannot exceed 4 MB")
 
 
 # -- DynamoDB's validation messages, in one place ------------------------------------------------------

@@ -9,25 +9,59 @@ instead of waiting ten real minutes.
 from __future__ import annotations
 
 import json
+import threading
 import time
 from dataclasses import dataclass
+from typing import Callable
 
-from .errors import TOKEN_MISMATCH, DynamoError
+from .errors import idempotent_mismatch
 
 TOKEN_LIFETIME_SECONDS = 600
 
 
 class Clock:
-    """Wall-clock time plus an offset that lessons can advance."""
+    """Wall-clock time plus an offset that lessons can advance.
+
+    Whatever waits on the lab's clock (a simulated transaction holding its items) wakes when the time it
+    waits for has passed, in real time or because a lesson moved the clock on.
+    """
 
     def __init__(self):
         self.offset = 0.0
+        self._moved = threading.Condition()
 
     def now(self) -> float:
         return time.time() + self.offset
 
     def advance(self, seconds: float = 0, *, minutes: float = 0) -> None:
-        self.offset += seconds + 60 * minutes
+        with self._moved:
+            self.offset += seconds + 60 * minutes
+            self._moved.notify_all()
+
+    def wake(self) -> None:
+        """Make every waiter look at its deadline again (it may have moved)."""
+        with self._moved:
+            self._moved.notify_all()
+
+    def wait_until(self, deadline: Callable[[], float]) -> None:
+        """Block until the clock reaches ``deadline()``, read again whenever the clock moves or ``wake`` is called."""
+        with self._moved:
+            while (left := deadline() - self.now()) > 0:
+                self._moved.wait(left)
+
+
+class OwnTime:
+    """The time of a DynamoDB that is not the lab's own (an endpoint, AWS): a lesson cannot advance it."""
+
+    def __init__(self, backend: str):
+        self.backend = backend
+
+    def now(self) -> float:
+        return time.time()
+
+    def advance(self, seconds: float = 0, *, minutes: float = 0) -> None:
+        print(f"(the {self.backend} backend keeps its own time: the lab cannot move it on, so its "
+              "windows close only as real time passes)")
 
 
 @dataclass
@@ -55,7 +89,7 @@ class Tokens:
             del self._entries[token]
             return None
         if entry.fingerprint != self.fingerprint(params):
-            raise DynamoError("IdempotentParameterMismatchException", TOKEN_MISMATCH)
+            raise idempotent_mismatch()
         return entry.keys
 
     def remember(self, token: str, params: dict, keys: list) -> None:

@@ -4,41 +4,60 @@ A TransactWriteItems is checked whole before anything is written (every conditio
 types), in request order, so that CancellationReasons has one entry per action; only then are the writes
 applied, and if one fails while being applied the ones before it are put back as they were.
 Transactional reads and writes cost twice the capacity of plain ones (prepare and commit).
+With the conflict simulation on (``conflicts``), a transaction that passes its checks holds its items for
+a while before its writes are applied, and requests that name held items are refused.
 """
 
 from __future__ import annotations
 
-import json
-
 from . import capacity, expressions, items, writes
-from .errors import ONE_ACTION, ONE_ITEM_TWICE, DynamoError, too_many_actions, transaction_canceled, validation
+from .conflicts import item_id
+from .errors import (ONE_ACTION, ONE_ITEM_TWICE, DynamoError, too_many_actions, transaction_canceled,
+                     transaction_too_large, validation)
 
 MAX_ACTIONS = 100
+MAX_TRANSACTION_BYTES = 4 * 1024 * 1024
 ACTIONS = ("ConditionCheck", "Put", "Update", "Delete")
 
 
-def transact_write_items(front, operation: str, params: dict) -> tuple[dict, float]:
-    actions = params.get("TransactItems") or []
+def _too_many(actions: list) -> None:
     if len(actions) > MAX_ACTIONS:
         raise too_many_actions(MAX_ACTIONS)
+
+
+def transact_write_items(front, operation: str, params: dict):
+    """The answer and its capacity; or, with conflicts simulated, the transaction in flight (``InFlight``),
+    which the front commits when its hold is over."""
+    actions = params.get("TransactItems") or []
+    _too_many(actions)
     token = params.get("ClientRequestToken")
     if token:
+        front.conflicts.check_token(token, front.tokens.fingerprint(params))
         replayed = front.tokens.replay(token, params)
         if replayed is not None:
             return _replay_answer(front.store, params, replayed)
     planned = [_prepare(front.store, action) for action in actions]
     _one_action_per_item(planned)
-    reasons = (front.conflicts.check(planned) if front.conflicts else None) or [reason(w) for w in planned]
+    _within_4_mb(planned)
+    reasons = [reason(w) for w in planned]
+    where = [(w.table.name, w.key) for w in planned]
+    front.conflicts.cancel_if_held(where, reasons)
     if any(r["Code"] != "None" for r in reasons):
         raise transaction_canceled(reasons)
-    apply_all(front.store, planned)
-    units: dict[str, float] = {}
-    for write in planned:
-        new = writes.new_item(front.store, write)
-        units[write.table.name] = units.get(write.table.name, 0) + 2 * items.write_units(write.old, new)
-    if token:
-        front.tokens.remember(token, params, [(w.table.name, w.key) for w in planned])
-    return capacity.per_table(params, units, "WriteCapacityUnits"), sum(units.values())
+
+    def commit() -> tuple[dict, float]:
+        apply_all(front.store, planned)
+        units: dict[str, float] = {}
+        for write in planned:
+            new = writes.new_item(front.store, write)
+            units[write.table.name] = units.get(write.table.name, 0) + 2 * items.write_units(write.old, new)
+        if token:
+            front.tokens.remember(token, params, where)
+        return capacity.per_table(params, units, "WriteCapacityUnits"), sum(units.values())
+
+    if front.conflicts.on:
+        return front.conflicts.hold(where, token, token and front.tokens.fingerprint(params), commit)
+    return commit()
 
 
 def _prepare(store, action: dict) -> writes.Write:
@@ -51,10 +70,17 @@ def _prepare(store, action: dict) -> writes.Write:
 def _one_action_per_item(planned: list) -> None:
     seen = set()
     for write in planned:
-        ident = (write.table.name, json.dumps(write.key, sort_keys=True))
+        ident = item_id(write.table.name, write.key)
         if ident in seen:
             raise validation(ONE_ITEM_TWICE)
         seen.add(ident)
+
+
+def _within_4_mb(planned: list) -> None:
+    """The aggregate size of the items: a Put's new item, the stored item for every other action."""
+    total = sum(items.item_size(w.params["Item"] if w.kind == "Put" else w.old) for w in planned)
+    if total > MAX_TRANSACTION_BYTES:
+        raise transaction_too_large()
 
 
 def reason(write: writes.Write) -> dict:
@@ -96,14 +122,24 @@ def _replay_answer(store, params: dict, keys: list) -> tuple[dict, float]:
 
 
 def transact_get_items(front, operation: str, params: dict) -> tuple[dict, float]:
+    """Every Get read in one step (moto's own handler stops at 25 actions; DynamoDB takes 100)."""
     store = front.store
-    units: dict[str, float] = {}
-    for action in params.get("TransactItems") or []:
+    actions = params.get("TransactItems") or []
+    _too_many(actions)
+    gets = []
+    for action in actions:
         body = action.get("Get", {})
         expressions.validate_request("GetItem", body)
         table = store.table(body.get("TableName"))
-        key = store.checked_key(table, body.get("Key") or {})
-        units[table.name] = units.get(table.name, 0) + 2 * items.read_units(store.get(table, key), True)
-    result = store.call("transact_get_items", {k: v for k, v in params.items() if k != "ReturnConsumedCapacity"})
-    result.pop("ConsumedCapacity", None)
-    return result | capacity.per_table(params, units, "ReadCapacityUnits"), sum(units.values())
+        gets.append((table, body, store.checked_key(table, body.get("Key") or {})))
+    front.conflicts.cancel_if_held([(t.name, key) for t, _, key in gets], [{"Code": "None"} for _ in gets])
+    stored = [store.get(table, key) for table, _, key in gets]
+    if sum(items.item_size(item) for item in stored) > MAX_TRANSACTION_BYTES:
+        raise transaction_too_large()
+    units: dict[str, float] = {}
+    responses = []
+    for (table, body, key), item in zip(gets, stored):
+        units[table.name] = units.get(table.name, 0) + 2 * items.read_units(item, True)
+        found = store.call("get_item", {**body, "Key": key, "ConsistentRead": True})
+        responses.append({"Item": found["Item"]} if "Item" in found else {})
+    return {"Responses": responses} | capacity.per_table(params, units, "ReadCapacityUnits"), sum(units.values())

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from . import capacity, expressions, items, legacy
 from .errors import (DUPLICATE_BATCH_KEYS, RETURN_VALUES_PUT_DELETE, TOO_MANY_BATCH_WRITES, UPDATED_ITEM_TOO_LARGE,
-                     DynamoError, conditional_check_failed, throughput_exceeded, validation)
+                     DynamoError, conditional_check_failed, throughput_exceeded, transaction_conflict, validation)
 
 MAX_BATCH_WRITES = 25
 _CONDITION_KEYS = ("ConditionExpression", "Expected", "ConditionalOperator", "ReturnValuesOnConditionCheckFailure")
@@ -139,6 +139,8 @@ def within_size_limit(write: Write, new: dict | None) -> None:
 
 def single_write(front, operation: str, params: dict) -> tuple[dict, float]:
     write = prepare(front.store, operation, params)
+    if front.conflicts.holder(write.table.name, write.key):
+        raise transaction_conflict()
     try:
         check(write)
     except DynamoError as error:
@@ -159,16 +161,16 @@ def single_write(front, operation: str, params: dict) -> tuple[dict, float]:
 
 def batch_write_item(front, operation: str, params: dict) -> tuple[dict, float]:
     """Items checked and numbers normalised as in PutItem; a batch takes no conditions at all; each request
-    is billed as the single write it is. With the throttling simulation on, some requests come back in
-    UnprocessedItems, unwritten (and unbilled)."""
+    is billed as the single write it is. Simulated, and unwritten: an item that a transaction in flight
+    holds comes back in UnprocessedItems, and so do requests that throttling sends back."""
     store = front.store
     requested = params.get("RequestItems") or {}
     if sum(len(requests) for requests in requested.values()) > MAX_BATCH_WRITES:
         raise validation(TOO_MANY_BATCH_WRITES)
-    batches, unprocessed, units = {}, {}, {}
+    batches, unprocessed, units, throttled, held_any = {}, {}, {}, False, False
     for name, requests in requested.items():
         table = store.table(name)
-        checked, cost = [], {}
+        checked, cost, held = [], {}, []
         for request in requests:
             if "PutRequest" in request:
                 item = items.normalise_map(request["PutRequest"]["Item"])
@@ -180,16 +182,20 @@ def batch_write_item(front, operation: str, params: dict) -> tuple[dict, float]:
             if ident in cost:
                 raise validation(DUPLICATE_BATCH_KEYS)
             cost[ident] = items.write_units(store.get(table, key), item)
-            checked.append((ident, request))
+            if front.conflicts.holder(name, key):
+                held.append(request)
+            else:
+                checked.append((ident, request))
         kept, sent_back = front.throttling.split(name, checked)
+        throttled, held_any = throttled or bool(sent_back), held_any or bool(held)
         batches[name] = [request for _, request in kept]
         units[name] = sum(cost[ident] for ident, _ in kept)
-        if sent_back:
-            unprocessed[name] = [request for _, request in sent_back]
-    if unprocessed and not any(batches.values()):  # not one request could be taken
-        raise throughput_exceeded()
+        if held or sent_back:
+            unprocessed[name] = held + [request for _, request in sent_back]
+    if throttled and not held_any and not any(batches.values()):
+        raise throughput_exceeded()  # not one request could be taken
     to_moto = {k: v for k, v in params.items() if k != "ReturnConsumedCapacity"}
-    result, _ = front.passthrough(operation, to_moto | {"RequestItems": {n: r for n, r in batches.items() if r}})
-    if unprocessed:
-        result["UnprocessedItems"] = unprocessed
+    writing = {n: r for n, r in batches.items() if r}
+    result = front.passthrough(operation, to_moto | {"RequestItems": writing})[0] if writing else {}
+    result["UnprocessedItems"] = unprocessed
     return result | capacity.per_table(params, units, "WriteCapacityUnits"), sum(units.values())

@@ -115,8 +115,11 @@ def race(lab, scenario: Scenario | str, *, writers: int = 8, variant: str | None
         _run_staged(crew, random.Random(seed))
     elapsed = time.perf_counter() - began
     rows = [row for writer in crew for row in writer.rows]
+    front = getattr(lab, "front", None)
+    conflicts = front.conflicts.describe() if front and front.conflicts.on else None
     return RaceResult.build(lab.client, scenario, variant, mode, policy, seed, rows,
-                            winners=[w.number for w in crew if w.won], writers=writers, elapsed=elapsed)
+                            winners=[w.number for w in crew if w.won], writers=writers, elapsed=elapsed,
+                            conflicts=conflicts)
 
 
 def _run_threads(crew: list[_Writer]) -> None:

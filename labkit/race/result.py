@@ -27,10 +27,12 @@ class RaceResult:
     final: dict  # table -> its items after the race
     verdict: Verdict
     elapsed: float  # wall seconds the race took
+    conflicts: str | None = None  # the conflict simulation, when it was on during the race
 
     @classmethod
     def build(cls, client, scenario: Scenario, variant: str, mode: str, policy: RetryPolicy, seed: int,
-              rows: list[dict], winners: list[int], writers: int, elapsed: float) -> RaceResult:
+              rows: list[dict], winners: list[int], writers: int, elapsed: float,
+              conflicts: str | None = None) -> RaceResult:
         import pandas as pd
 
         frame = pd.DataFrame(rows, columns=COLUMNS[:-1])
@@ -41,7 +43,7 @@ class RaceResult:
         won = set(winners)
         return cls(scenario, variant, mode, policy, seed, writers, frame, winners,
                    [n for n in range(1, writers + 1) if n not in won], final,
-                   scenario.check(final, frame, writers), elapsed)
+                   scenario.check(final, frame, writers), elapsed, conflicts)
 
     @property
     def unit(self) -> str:
@@ -59,14 +61,14 @@ class RaceResult:
     def headline(self) -> str:
         how = f"staged, seed {self.seed}" if self.mode == "staged" else "threads"
         return (f"{self.scenario.title}: {self.variant}, {self.writers} writer{'s' * (self.writers != 1)}, "
-                f"{how}, retry: {self.policy.name}")
+                f"{how}, retry: {self.policy.name}" + (", transaction conflicts simulated" if self.conflicts else ""))
 
     def winners_line(self) -> str:
         return f"winners: {len(self.winners)} {_some(self.winners)}; losers: {len(self.losers)} {_some(self.losers)}"
 
     def notes(self) -> list[str]:
         """What else the summary says: whether retries applied, and the items the race left."""
-        lines = []
+        lines = [f"simulated: {self.conflicts}"] if self.conflicts else []
         if self.policy.max_attempts > 1 and not self.scenario.retryable:
             lines.append("retries: not used here, a failed condition in this scenario is a final answer")
         return lines + [f"final {table}: {items}" for table, items in self.final.items()]
