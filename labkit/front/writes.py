@@ -11,10 +11,11 @@ import re
 from dataclasses import dataclass, field
 
 from . import capacity, expressions, items, legacy
-from .errors import (RETURN_VALUES_PUT_DELETE, UPDATED_ITEM_TOO_LARGE, DynamoError, conditional_check_failed,
-                     throughput_exceeded, validation)
+from .errors import (DUPLICATE_KEYS, RETURN_VALUES_PUT_DELETE, UPDATED_ITEM_TOO_LARGE, DynamoError,
+                     conditional_check_failed, throughput_exceeded, too_many_batch_requests, validation)
 
 _CONDITION_KEYS = ("ConditionExpression", "Expected", "ConditionalOperator", "ReturnValuesOnConditionCheckFailure")
+BATCH_WRITE_LIMIT = 25  # put and delete requests in one BatchWriteItem, all tables together
 PLACEHOLDER = re.compile(r"[:#][A-Za-z0-9_]+")
 
 
@@ -157,27 +158,40 @@ def single_write(front, operation: str, params: dict) -> tuple[dict, float]:
 
 def batch_write_item(front, operation: str, params: dict) -> tuple[dict, float]:
     """Items checked and numbers normalised as in PutItem; a batch takes no conditions at all. With the
-    throttling simulation on, some requests come back in UnprocessedItems, unwritten."""
+    throttling simulation on, some requests come back in UnprocessedItems, unwritten. Each request written
+    costs what it would cost alone (API reference: "the same number of write capacity units whether it is
+    processed in parallel or not"); those sent back cost nothing."""
     store = front.store
-    batches, unprocessed = {}, {}
-    for name, requests in (params.get("RequestItems") or {}).items():
+    request_items = params.get("RequestItems") or {}
+    if sum(len(requests) for requests in request_items.values()) > BATCH_WRITE_LIMIT:
+        raise too_many_batch_requests(BATCH_WRITE_LIMIT, any(len(r) > BATCH_WRITE_LIMIT for r in request_items.values()))
+    batches, unprocessed, units = {}, {}, {}
+    for name, requests in request_items.items():
         table = store.table(name)
-        checked = []
+        checked, keys = [], []
         for request in requests:
             if "PutRequest" in request:
                 item = items.normalise_map(request["PutRequest"]["Item"])
-                store.item_key(table, item)
+                key = store.item_key(table, item)
                 request = {"PutRequest": {"Item": item}}
-            elif "DeleteRequest" in request:
-                request = {"DeleteRequest": {"Key": store.checked_key(table, request["DeleteRequest"]["Key"])}}
-            checked.append(request)
-        batches[name], sent_back = front.throttling.split(name, checked)
+            else:
+                key = store.checked_key(table, request["DeleteRequest"]["Key"])
+                request = {"DeleteRequest": {"Key": key}}
+            if key in keys:
+                raise validation(DUPLICATE_KEYS)
+            keys.append(key)
+            checked.append((request, key))
+        kept, sent_back = front.throttling.split(name, checked)
+        batches[name] = [request for request, _ in kept]
+        units[name] = sum(items.write_units(store.get(table, key), request.get("PutRequest", {}).get("Item"))
+                          for request, key in kept)
         if sent_back:
-            unprocessed[name] = sent_back
+            unprocessed[name] = [request for request, _ in sent_back]
     if unprocessed and not any(batches.values()):  # not one request could be taken
         raise throughput_exceeded()
     batches = {name: requests for name, requests in batches.items() if requests}
-    result, units = front.passthrough(operation, {**params, "RequestItems": batches})
-    if unprocessed:
-        result["UnprocessedItems"] = unprocessed
-    return result, units
+    result, _ = front.passthrough(operation, {**params, "RequestItems": batches,
+                                              "ReturnConsumedCapacity": "NONE"})
+    result["UnprocessedItems"] = unprocessed
+    used = {name: float(n) for name, n in units.items() if name in batches}
+    return result | capacity.per_table(params, used, "WriteCapacityUnits"), sum(used.values())
