@@ -134,17 +134,6 @@ def test_binary_between_bounds_are_ordered_by_their_bytes(client, table):
     assert outcome.succeeded, outcome.message
 
 
-def test_a_batch_holds_25_writes_at_most_and_one_per_item(client, table):
-    puts = [{"PutRequest": {"Item": {"pk": {"S": f"k{i}"}}}} for i in range(26)]
-    outcome = labkit.attempt(client.batch_write_item, RequestItems={table: puts})
-    assert (outcome.code, outcome.message) == ("ValidationException",
-                                               "Too many items requested for the BatchWriteItem call")
-    twice = [{"PutRequest": {"Item": {"pk": {"S": "k"}}}}, {"DeleteRequest": {"Key": {"pk": {"S": "k"}}}}]
-    outcome = labkit.attempt(client.batch_write_item, RequestItems={table: twice})
-    assert (outcome.code, outcome.message) == ("ValidationException", "Provided list of item keys contains duplicates")
-    assert client.scan(TableName=table)["Count"] == 0
-
-
 def test_a_batch_is_billed_per_request_and_per_table(lab, client, table):
     client.put_item(TableName=table, Item={"pk": {"S": "old"}, "big": {"S": "x" * 2500}})  # 3 KB to delete
     answer = client.batch_write_item(ReturnConsumedCapacity="TOTAL", RequestItems={table: [

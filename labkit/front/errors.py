@@ -99,10 +99,9 @@ ITEM_TOO_LARGE = "Item size has exceeded the maximum allowed size"
 UPDATED_ITEM_TOO_LARGE = "Item size to update has exceeded the maximum allowed size"
 RETURN_VALUES_PUT_DELETE = "ReturnValues can only be ALL_OLD or NONE"
 MIXED_PARAMETERS = "Can not use both expression and non-expression parameters in the same request"
-TOO_MANY_BATCH_WRITES = "Too many items requested for the BatchWriteItem call"
-DUPLICATE_BATCH_KEYS = "Provided list of item keys contains duplicates"
 ONE_ITEM_TWICE = "Transaction request cannot include multiple operations on one item"
 ONE_ACTION = "TransactItems can only contain one of Check, Put, Update or Delete"
+DUPLICATE_KEYS = "Provided list of item keys contains duplicates"
 TOKEN_MISMATCH = "The request uses the same client token as a previous, but non-identical request."
 
 
@@ -130,6 +129,16 @@ def not_a_number(text) -> DynamoError:
 def too_many_actions(limit: int) -> DynamoError:
     return validation("1 validation error detected: Value at 'transactItems' failed to satisfy constraint: "
                       f"Member must have length less than or equal to {limit}")
+
+
+def too_many_batch_requests(limit: int, one_table_over: bool) -> DynamoError:
+    """More than ``limit`` requests in one BatchWriteItem: over the limit in one table's list, the list's
+    length constraint; spread over several tables, DynamoDB's own sentence."""
+    if one_table_over:
+        return validation("1 validation error detected: Value at 'requestItems' failed to satisfy constraint: Map "
+                          f"value must satisfy constraint: [Member must have length less than or equal to {limit}, "
+                          "Member must have length greater than or equal to 1]")
+    return validation("Too many items requested for the BatchWriteItem call")
 
 
 def serialization(message: str) -> DynamoError:

@@ -12,11 +12,12 @@ import re
 from dataclasses import dataclass, field
 
 from . import capacity, expressions, items, legacy
-from .errors import (DUPLICATE_BATCH_KEYS, RETURN_VALUES_PUT_DELETE, TOO_MANY_BATCH_WRITES, UPDATED_ITEM_TOO_LARGE,
-                     DynamoError, conditional_check_failed, throughput_exceeded, transaction_conflict, validation)
+from .errors import (DUPLICATE_KEYS, RETURN_VALUES_PUT_DELETE, UPDATED_ITEM_TOO_LARGE, DynamoError,
+                     conditional_check_failed, throughput_exceeded, too_many_batch_requests, transaction_conflict,
+                     validation)
 
-MAX_BATCH_WRITES = 25
 _CONDITION_KEYS = ("ConditionExpression", "Expected", "ConditionalOperator", "ReturnValuesOnConditionCheckFailure")
+BATCH_WRITE_LIMIT = 25  # put and delete requests in one BatchWriteItem, all tables together
 PLACEHOLDER = re.compile(r"[:#][A-Za-z0-9_]+")
 
 
@@ -165,8 +166,8 @@ def batch_write_item(front, operation: str, params: dict) -> tuple[dict, float]:
     holds comes back in UnprocessedItems, and so do requests that throttling sends back."""
     store = front.store
     requested = params.get("RequestItems") or {}
-    if sum(len(requests) for requests in requested.values()) > MAX_BATCH_WRITES:
-        raise validation(TOO_MANY_BATCH_WRITES)
+    if sum(len(requests) for requests in requested.values()) > BATCH_WRITE_LIMIT:
+        raise too_many_batch_requests(BATCH_WRITE_LIMIT, any(len(r) > BATCH_WRITE_LIMIT for r in requested.values()))
     batches, unprocessed, units, throttled, held_any = {}, {}, {}, False, False
     for name, requests in requested.items():
         table = store.table(name)
@@ -180,7 +181,7 @@ def batch_write_item(front, operation: str, params: dict) -> tuple[dict, float]:
                 request = {"DeleteRequest": {"Key": key}}
             ident = json.dumps(key, sort_keys=True)
             if ident in cost:
-                raise validation(DUPLICATE_BATCH_KEYS)
+                raise validation(DUPLICATE_KEYS)
             cost[ident] = items.write_units(store.get(table, key), item)
             if front.conflicts.holder(name, key):
                 held.append(request)
@@ -198,4 +199,5 @@ def batch_write_item(front, operation: str, params: dict) -> tuple[dict, float]:
     writing = {n: r for n, r in batches.items() if r}
     result = front.passthrough(operation, to_moto | {"RequestItems": writing})[0] if writing else {}
     result["UnprocessedItems"] = unprocessed
+    units = {name: units[name] for name in writing}
     return result | capacity.per_table(params, units, "WriteCapacityUnits"), sum(units.values())

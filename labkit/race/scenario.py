@@ -105,11 +105,11 @@ def _no_invariant(final: dict, frame, writers: int) -> Verdict:
 
 
 def own_request(request: Callable, *, setup: Callable = _no_setup, check: Callable = _no_invariant,
-                tables: tuple = (), title: str | None = None) -> Scenario:
+                tables: tuple = (), title: str | None = None, invariant: str | None = None) -> Scenario:
     """A scenario made of a learner's own request: ``request(writer, client)`` makes one boto3 call.
 
     ``setup(client, writers)`` sets the scene before the race; ``tables`` are read after it, and
-    ``check(final, frame, writers)`` (final: table -> items) returns a Verdict.
+    ``check(final, frame, writers)`` (final: table -> items) returns a Verdict on the rule ``invariant`` says.
     """
     def program(writer: int):
         yield write(lambda client: request(writer, client))
@@ -118,5 +118,5 @@ def own_request(request: Callable, *, setup: Callable = _no_setup, check: Callab
     name = getattr(request, "__name__", "request")
     return Scenario(name=name, title=title or f"your request: {name}", source="yours",
                     story="Every writer makes your request once, all at the same moment.",
-                    invariant="none given (pass check= to own_request)", tables=tables, setup=setup,
+                    invariant=invariant or "none given (pass check= to own_request)", tables=tables, setup=setup,
                     programs={"yours": program}, check=check)

@@ -1,0 +1,312 @@
+"""Chapter 6's claims, checked by running the chapter's own code in this process, cell after cell.
+
+Each claim is a function over the cells' results (what a cell printed, the value it showed, the orders in
+the table after it), so that the same checks run on the chapter as it is and on a lab whose throttling
+simulation is broken on purpose, where they must fail.
+"""
+
+from __future__ import annotations
+
+import ast
+import contextlib
+import io
+import random
+import re
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+import boto3
+import matplotlib
+import nbformat
+import pytest
+
+import labkit
+from labkit.front.throttle import Throttling
+from labkit.race import Verdict, own_request, race
+
+CHAPTER = Path(__file__).parent.parent / "notebooks" / "06_batches_and_retries.ipynb"
+ORDERS = [f"order-{i:03}" for i in range(1, 26)]
+
+
+@dataclass
+class Cell:
+    source: str
+    printed: str
+    value: object
+    namespace: dict  # the chapter's names as this cell left them (a shallow copy)
+    orders: list  # the Orders table's items after the cell
+    batch_units: float  # write units the lab charged the cell's BatchWriteItem calls: one per order written
+
+
+def run(source: str, namespace: dict) -> tuple[str, object]:
+    """Run a cell as a kernel would: what it printed, and the value of its last expression."""
+    tree = ast.parse(source)
+    last = tree.body.pop() if tree.body and isinstance(tree.body[-1], ast.Expr) else None
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed), warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # plt.show() on a non-interactive backend
+        exec(compile(tree, "chapter 6", "exec"), namespace)
+        value = eval(compile(ast.Expression(last.value), "chapter 6", "eval"), namespace) if last else None
+    return printed.getvalue(), value
+
+
+def run_chapter() -> list[Cell]:
+    matplotlib.use("Agg")
+    notebook = nbformat.read(CHAPTER, as_version=4)
+    namespace, cells, trace = {}, [], labkit.connect().front.trace
+    for cell in notebook.cells:
+        if cell.cell_type != "code" or "quiz_widget(" in cell.source:
+            continue
+        before = len(trace)
+        printed, value = run(cell.source, namespace)
+        units = sum(e.capacity for e in list(trace)[before:] if e.operation == "BatchWriteItem")
+        orders = labkit.scan_all(namespace["client"], "Orders")
+        cells.append(Cell(cell.source, printed, value, dict(namespace), orders, units))
+    import matplotlib.pyplot as plt
+    plt.close("all")
+    return cells
+
+
+def cell(cells: list[Cell], snippet: str) -> Cell:
+    """The first cell whose source contains ``snippet``."""
+    return next(c for c in cells if snippet in c.source)
+
+
+def solution(number: int) -> str:
+    """The code of exercise ``number``'s solution, from its collapsed <details> cell."""
+    notebook = nbformat.read(CHAPTER, as_version=4)
+    revealed = [c.source for c in notebook.cells if c.cell_type == "markdown" and "<summary>Solution</summary>" in c.source]
+    return re.search(r"```python\n(.*?)```", revealed[number - 1], re.S).group(1)
+
+
+@pytest.fixture(scope="module")
+def chapter(lab):
+    return run_chapter()
+
+
+# -- the claims ---------------------------------------------------------------------------------------
+
+def refused_before_sending(cells):
+    shown = cell(cells, "except ParamValidationError as error:").printed
+    assert shown.startswith("ParamValidationError: Parameter validation failed:\n"
+                            'Unknown parameter in RequestItems.Orders[0].PutRequest: "ConditionExpression", '
+                            "must be one of: Item"), shown
+    outcome = cell(cells, 'ConditionExpression="attribute_not_exists(OrderId)")').value
+    assert outcome.code == "ParamValidationError" and 'Unknown parameter in input: "ConditionExpression"' in outcome.message
+
+
+def partly_written(cells):
+    """One throttled batch: some orders written, the others returned unwritten, nothing lost."""
+    scene = cell(cells, "sent_back = unprocessed.get(")
+    sent_back = {r["PutRequest"]["Item"]["OrderId"]["S"] for r in scene.namespace["sent_back"]}
+    stored = {order["OrderId"] for order in scene.orders}
+    assert 0 < len(sent_back) < 25, f"the simulation sent back {len(sent_back)} of 25"
+    assert not sent_back & stored, f"sent back, yet written: {sorted(sent_back & stored)}"
+    assert sent_back | stored == set(ORDERS), "some orders were neither written nor sent back"
+    assert scene.printed.startswith(f"sent 25, sent back {len(sent_back)}, in the table {len(stored)}\n")
+
+
+def none_taken(cells):
+    scene = cell(cells, 'throttle("Orders", 1.0, seed=21)')
+    assert scene.value.code == "ProvisionedThroughputExceededException", scene.value
+    assert scene.orders == [], "a batch refused whole wrote something"
+
+
+def retry_loop_converges(cells):
+    """Every order written exactly once, the loop saw every request sent back, and the waits grew as asked."""
+    scene = cell(cells, 'calls = write_all(client, {"Orders": order_puts(1, 25)}')
+    calls = scene.namespace["calls"]
+    assert len(calls) > 1, "nothing was sent back, so nothing was retried"
+    assert all(later["sent"] == earlier["sent back"] for earlier, later in zip(calls, calls[1:]))
+    assert calls[-1]["sent back"] == 0
+    assert sum(c["sent"] - c["sent back"] for c in calls) == 25
+    assert scene.batch_units == 25, f"the lab wrote {scene.batch_units} orders for 25"  # each order once
+    assert {o["OrderId"]: o["total"] for o in scene.orders} == {f"order-{i:03}": 10 + i for i in range(1, 26)}
+    for attempt, call in enumerate(calls[:-1]):
+        assert call["wait up to (ms)"] == min(5000, 50 * 2 ** attempt) and 0 <= call["waited (ms)"] <= call["wait up to (ms)"]
+    counted = cell(cells, "by the simulation's count").printed
+    total = sum(c["sent back"] for c in calls)
+    assert counted.endswith(f"sent back, by the loop's count: {total}; by the simulation's count: {total}\n"), counted
+
+
+def every_share_converges(cells):
+    lines = cell(cells, "fig, (pending_ax, waited_ax)").namespace["pending_ax"].get_lines()
+    assert [line.get_label() for line in lines] == ["30% throttled", "50% throttled", "70% throttled"]
+    assert all(line.get_ydata()[0] == 25 and line.get_ydata()[-1] == 0 for line in lines)
+    calls_made = [len(line.get_xdata()) for line in lines]
+    assert calls_made == sorted(calls_made) and calls_made[0] < calls_made[-1], calls_made
+
+
+def batch_writer_resends_without_conditions(cells):
+    scene = cell(cells, "with orders.batch_writer() as batch:\n        for i in range(1, 61)")
+    calls = scene.namespace["calls"]
+    assert all(c["sent"] <= 25 for c in calls), "batch_writer sent more than 25 requests in one call"
+    assert sum(c["sent back"] for c in calls) > 0, "nothing was sent back, so nothing was resent"
+    assert sum(c["sent"] - c["sent back"] for c in calls) == 60 and len(scene.orders) == 60
+    assert scene.batch_units == 60, f"the lab wrote {scene.batch_units} orders for 60"
+    escaped = cell(cells, 'escaped = "nothing"')
+    assert escaped.printed == ("out of the with block: ProvisionedThroughputExceededException; "
+                               "orders in the table: 59\n")
+    last = escaped.namespace["calls"][-1]
+    assert last["sent"] == last["sent back"] == 1
+
+
+def costs(cells):
+    frame = cell(cells, "def wcu(answer):").value
+    sent_back = int(re.search(r"(\d+) sent back", frame.index[-1]).group(1))
+    assert 0 < sent_back < 25, f"the throttled batch had {sent_back} of 25 sent back"
+    assert list(frame["requests"]) == [25, 1, 1, 1, 1]
+    assert list(frame["WCU"]) == [25, 25, 50, 75, 25 - sent_back], list(frame["WCU"])
+
+
+def as_saved(cells):
+    """The outputs shipped in the notebook are the ones a fresh run prints: the simulation is seeded."""
+    saved = {c.source: "".join(o.get("text", "") for o in c.outputs)
+             for c in nbformat.read(CHAPTER, as_version=4).cells if c.cell_type == "code"}
+    for snippet in ("except ParamValidationError as error:", "sent_back = unprocessed.get(",
+                    "by the simulation's count", 'escaped = "nothing"'):
+        fresh = cell(cells, snippet)
+        assert saved[fresh.source] == fresh.printed, snippet
+
+
+CLAIMS = [refused_before_sending, partly_written, none_taken, retry_loop_converges, every_share_converges,
+          batch_writer_resends_without_conditions, costs, as_saved]
+
+
+@pytest.mark.parametrize("claim", CLAIMS, ids=[c.__name__ for c in CLAIMS])
+def test_the_chapter_shows(chapter, claim):
+    claim(chapter)
+
+
+def test_a_batch_overwrites_and_a_transaction_keeps_the_first_loader(chapter):
+    batch = cell(chapter, "load_by_batch, setup=fresh_orders").value
+    transaction = cell(chapter, "load_if_new, setup=fresh_orders").value
+    assert list(batch.frame["outcome"]) == ["succeeded"] * 3 and batch.held is False
+    assert sorted(transaction.frame["outcome"]) == ["TransactionCanceledException"] * 2 + ["succeeded"]
+    assert transaction.held is True
+    assert batch.scenario.invariant == transaction.scenario.invariant == cell(chapter, "FIRST_LOADER_KEPT =").namespace[
+        "FIRST_LOADER_KEPT"]
+
+
+def test_single_conditional_writes_decide_each_order_and_a_transaction_all(chapter):
+    singles = cell(chapter, "for item in new_orders\n])").value
+    assert dict(zip(singles["order"], singles["outcome"])) == {
+        "order-001": "succeeded", "order-002": "succeeded", "order-003": "ConditionalCheckFailedException",
+        "order-004": "succeeded", "order-005": "succeeded"}
+    whole = cell(chapter, "outcome = labkit.attempt(client.transact_write_items")
+    assert whole.namespace["outcome"].reasons == ["None", "None", "ConditionalCheckFailed", "None", "None"]
+    assert [o["OrderId"] for o in whole.orders] == ["order-003"]
+
+
+def test_overwrite_by_pkeys_sends_one_request_where_duplicates_are_refused(chapter):
+    assert cell(chapter, "batch.put_item(Item={\"OrderId\": \"order-500\", \"total\": 2})\nexcept").printed == (
+        "ValidationException - Provided list of item keys contains duplicates\n")
+    kept = cell(chapter, "overwrite_by_pkeys=[\"OrderId\"]")
+    assert kept.printed == "requests sent: [1]\n" and kept.value == {"OrderId": "order-500", "total": 2}
+
+
+def test_the_exercises_ship_unanswered_and_their_solutions_pass(chapter):
+    namespace = cell(chapter, "def check_exercise_2(load):").namespace
+    assert cell(chapter, "check_exercise_1(sent_back_total, unwritten_ids)").printed.startswith("Not yet")
+    assert cell(chapter, "check_exercise_2(load)").printed.startswith("Not yet")
+
+    exec(cell(chapter, "answers = [client.batch_write_item").source, namespace)
+    exec(solution(1), namespace)
+    printed, _ = run("check_exercise_1(sent_back_total, unwritten_ids)", namespace)
+    assert printed.startswith("Right: ") and namespace["sent_back_total"] > 0, printed
+
+    exec(solution(2), namespace)
+    printed, _ = run("check_exercise_2(load)", namespace)
+    assert printed.startswith("Right: all 60 orders are in the table, although the simulation sent back"), printed
+
+
+def test_the_exercise_checks_say_why_a_wrong_answer_is_wrong(chapter):
+    namespace = cell(chapter, "def check_exercise_2(load):").namespace
+    exec(cell(chapter, "answers = [client.batch_write_item").source, namespace)
+    with pytest.raises(AssertionError, match="the orders missing from the table are"):
+        namespace["check_exercise_1"](0, set())
+
+    def load_without_retrying(client, table, requests):
+        for start in range(0, len(requests), 25):
+            client.batch_write_item(RequestItems={table: requests[start:start + 25]})
+
+    def load_in_one_call(client, table, requests):
+        client.batch_write_item(RequestItems={table: requests})
+
+    with pytest.raises(AssertionError, match="came back in UnprocessedItems and were not sent again"):
+        namespace["check_exercise_2"](load_without_retrying)
+    with pytest.raises(AssertionError, match="length less than or equal to 25"):
+        namespace["check_exercise_2"](load_in_one_call)
+
+
+def test_a_default_client_retries_a_batch_refused_whole_4_times(lab, table, monkeypatch):
+    """Section 5's claim about botocore: the standard retry mode gives DynamoDB 4 attempts (waits skipped)."""
+    monkeypatch.setattr("time.sleep", lambda seconds: None)
+    default_client = boto3.client("dynamodb", region_name=lab.region)  # the lab routes the default session
+    lab.throttle(table, 1.0, seed=1)
+    seen = len(lab.front.trace)
+    try:
+        outcome = labkit.attempt(default_client.batch_write_item,
+                                 RequestItems={table: [{"PutRequest": {"Item": {"pk": {"S": "a"}}}}]})
+    finally:
+        lab.throttle(table, 0)
+    attempts = [e for e in list(lab.front.trace)[seen:] if e.operation == "BatchWriteItem"]
+    assert outcome.code == "ProvisionedThroughputExceededException"
+    assert outcome.response["ResponseMetadata"]["RetryAttempts"] == 3 and len(attempts) == 4
+
+
+def test_own_request_names_the_rule_it_checks(lab):
+    """The race's summary states the learner's invariant, not 'none given', when one is passed."""
+    labkit.reset_table(lab.client, "Mine6", "pk")
+
+    def claim(writer, client):
+        return client.put_item(TableName="Mine6", Item={"pk": {"S": "x"}}, ConditionExpression="attribute_not_exists(pk)")
+
+    scenario = own_request(claim, tables=("Mine6",), invariant="one item",
+                           check=lambda final, frame, writers: Verdict(len(final["Mine6"]) == 1, {}))
+    assert "invariant: one item: HELD" in str(race(lab, scenario, writers=2, mode="staged"))
+    assert own_request(claim).invariant == "none given (pass check= to own_request)"
+
+
+# -- the same claims on a lab whose throttling simulation is broken ------------------------------------
+
+def never_throttles(self, table, requests):
+    return requests, []
+
+
+def writes_what_it_sends_back(self, table, requests):
+    rule = self.rules.get(table)
+    if rule is None:
+        return requests, []
+    return requests, [r for r in requests if rule.draw.random() < rule.share]  # all written, some reported not
+
+
+_set = Throttling.set
+
+
+def ignores_its_seed(self, table, share, seed=None):
+    _set(self, table, share, None if seed is None else seed + 1)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("method, sabotage, broken", [
+    ("split", never_throttles, set(CLAIMS) - {refused_before_sending}),
+    ("split", writes_what_it_sends_back, {partly_written, retry_loop_converges, batch_writer_resends_without_conditions}),
+    ("set", ignores_its_seed, {as_saved}),
+], ids=["never-throttles", "writes-what-it-sends-back", "ignores-its-seed"])
+def test_the_claims_fail_when_the_throttling_simulation_is_broken(lab, monkeypatch, method, sabotage, broken):
+    monkeypatch.setattr(Throttling, method, sabotage)
+    cells = run_chapter()
+    for claim in broken:
+        with pytest.raises(AssertionError):
+            claim(cells)
+
+
+def test_the_quiz_bank_is_well_formed_and_its_answers_are_not_all_in_one_place():
+    from labkit.quiz import Quiz
+
+    questions = Quiz("batches").questions
+    assert len(questions) >= 8 and len({q.id for q in questions}) == len(questions)
+    assert all(len(q.options) >= 3 and 0 <= q.answer < len(q.options) and len(q.why) > 40 for q in questions)
+    assert len({q.answer for q in questions}) >= 3
