@@ -42,6 +42,11 @@ class Scenario:
     def variants(self) -> tuple:
         return tuple(self.programs)
 
+    def retries(self, variant: str) -> bool:
+        """Whether a losing writer of ``variant`` re-reads and tries again under a retry policy. Never for
+        the naive variant: its writes carry no condition, so no write ever tells it that it lost."""
+        return self.retryable and variant != "naive"
+
     def program(self, variant: str):
         try:
             return self.programs[variant]
@@ -71,28 +76,6 @@ def _helpers(function, seen: dict | None = None) -> list:
 def successful_writes(frame):
     """The rows of writes that succeeded."""
     return frame[(frame["step"] == "write") & (frame["outcome"] == "succeeded")]
-
-
-_REGISTRY: dict[str, Scenario] = {}
-
-
-def register(scenario: Scenario) -> Scenario:
-    _REGISTRY[scenario.name] = scenario
-    return scenario
-
-
-def get_scenario(name: str) -> Scenario:
-    from . import library  # noqa: F401  (registers the built-in scenarios)
-    try:
-        return _REGISTRY[name]
-    except KeyError:
-        raise ValueError(f"unknown scenario {name!r}: choose one of {', '.join(_REGISTRY)}") from None
-
-
-def scenarios() -> dict[str, Scenario]:
-    """Every built-in scenario by name, in teaching order."""
-    from . import library  # noqa: F401
-    return dict(_REGISTRY)
 
 
 def _no_setup(client, writers: int) -> None:
