@@ -124,13 +124,13 @@ def race(lab, scenario: Scenario | str, *, writers: int = 8, variant: str | None
                             capacity=_charged(getattr(lab, "front", None), began, ended))
 
 
-def _charged(front, began: float, ended: float) -> dict | None:
+def _charged(front, began: float, ended: float) -> dict[str, float]:
     """The capacity the lab's DynamoDB charged for the race's requests, read from its trace: a failed
     condition is charged too, though its error carries no ConsumedCapacity (on AWS, CloudWatch's
-    ConsumedWriteCapacityUnits shows it). None when the lab runs elsewhere and keeps no trace here."""
-    if front is None:
-        return None
+    ConsumedWriteCapacityUnits shows it). Empty when the lab runs elsewhere and keeps no trace here."""
     charged: dict[str, float] = {}
+    if front is None:
+        return charged
     for entry in list(front.trace):
         if began <= entry.start <= ended and entry.capacity:
             if entry.operation in READ_OPERATIONS:

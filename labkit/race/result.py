@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from ..tables import scan_all
@@ -28,12 +28,12 @@ class RaceResult:
     final: dict  # table -> its items after the race
     verdict: Verdict
     elapsed: float  # wall seconds the race took
-    capacity: dict | None = None  # what the lab's meter charged, by kind of request (None: no meter here)
+    capacity: dict = field(default_factory=dict)  # the lab's meter: units by kind of request ({}: no meter)
 
     @classmethod
     def build(cls, client, scenario: Scenario, variant: str, mode: str, policy: RetryPolicy, seed: int,
               rows: list[dict], winners: list[int], writers: int, elapsed: float,
-              capacity: dict | None = None) -> RaceResult:
+              capacity: dict) -> RaceResult:
         import pandas as pd
 
         frame = pd.DataFrame(rows, columns=COLUMNS[:-1])
