@@ -152,7 +152,7 @@ def test_in_a_long_race_every_winner_is_drawn_on_top_and_wide_enough_to_see(lab)
 def test_the_attempts_scroll_in_a_bounded_box_one_line_each(lab):
     result = race(lab, "registration", writers=8, mode="staged")
     html = table_html(result)
-    box = re.search(r"<div class='labkit-race-attempts' style='([^']*)'>", html).group(1)
+    box = re.search(r"<div class='labkit-scroll-box labkit-race-attempts' style='([^']*)'>", html).group(1)
     assert f"max-height:{ATTEMPTS_HEIGHT_PX}px" in box and "overflow:auto" in box
     assert re.search(r"\S+ td \{[^}]*white-space: nowrap", html)  # an item never wraps to three lines
     assert re.search(r"thead th \{[^}]*position: sticky", html)  # the header stays in view while it scrolls

@@ -20,6 +20,10 @@ ATTEMPTS_HEIGHT_PX = 320  # about fourteen rows: enough to read a race's shape, 
 SHOWN = ["writer", "retry", "step", "request", "outcome", "start", "end", "latency", "condition", "item",
          "reasons", "message"]
 HELD_BY_CHANCE = "#e0a800"  # the summary's colour when a naive program held: no green over unsafe code
+SCROLL_BOX_CLASS = "labkit-scroll-box"
+# Inside an ipywidgets HTML widget the content is a flex item, which would grow to the table's width and
+# push the scrollbar out to the whole widget; allowed to shrink, it leaves the box its own.
+_SCROLL_BOX_STYLE = f"<style>.widget-html-content:has(> .{SCROLL_BOX_CLASS}) {{ min-width: 0; }}</style>"
 
 
 def compact(item: dict | None) -> str:
@@ -60,13 +64,18 @@ def race_table(result):
             .format(precision=2, subset=timed))
 
 
+def scroll_box(content: str, height_px: int, name: str) -> str:
+    """``content`` in a box at most ``height_px`` tall and as wide as its container, scrolling both ways."""
+    return (f"{_SCROLL_BOX_STYLE}<div class='{SCROLL_BOX_CLASS} {name}' style='max-height:{height_px}px;"
+            f"overflow:auto;max-width:100%;border:1px solid var(--jp-border-color2, #ddd)'>{content}</div>")
+
+
 def table_html(result) -> str:
     """The attempts table in its bounded box, under a line that says how many rows it holds."""
     rows = len(result.frame)
     hint = " (the box scrolls; its header stays)" if rows > 12 else ""
     return (f"<div style='margin:6px 0 2px'><b>attempts</b>: {rows} request{'s' * (rows != 1)}, one row each{hint}</div>"
-            f"<div class='{ATTEMPTS_CLASS}' style='max-height:{ATTEMPTS_HEIGHT_PX}px;overflow:auto;max-width:100%;"
-            f"border:1px solid var(--jp-border-color2, #ddd)'>{race_table(result).to_html()}</div>")
+            + scroll_box(race_table(result).to_html(), ATTEMPTS_HEIGHT_PX, ATTEMPTS_CLASS))
 
 
 def summary_html(result) -> str:

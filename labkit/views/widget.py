@@ -13,7 +13,7 @@ import html
 import ipywidgets as widgets
 
 from ..race import MAX_WRITERS, MODES, RETRY_POLICIES, race, scenarios
-from ..race.report import summary_html, table_html
+from ..race.report import scroll_box, summary_html, table_html
 from .saved import PlainWhenSaved
 from .timeline import WIDTH_PX, timeline
 
@@ -22,8 +22,12 @@ LAB_CLASS = "labkit-race-lab"
 HISTORY_CLASS = "labkit-race-history"
 STALE_CLASS = "labkit-stale"
 HISTORY_HEIGHT_PX = 170
-# Results of a run whose settings are no longer those of the controls are dimmed, under a banner.
-_STYLE = f"<style>.{LAB_CLASS} .{STALE_CLASS} {{ opacity: 0.5; }}</style>"
+# Results of a run whose settings are no longer those of the controls are dimmed, under a banner; the
+# history is as compact as the attempts table.
+_STYLE = (f"<style>.{LAB_CLASS} .{STALE_CLASS} {{ opacity: 0.5; }} "
+          f".{HISTORY_CLASS} {{ font-size: 85%; border-collapse: collapse; }} "
+          f".{HISTORY_CLASS} td, .{HISTORY_CLASS} th {{ text-align: left; padding: 1px 6px; white-space: nowrap; }}"
+          "</style>")
 
 
 class RaceLab(PlainWhenSaved, widgets.VBox):
@@ -70,7 +74,7 @@ class RaceLab(PlainWhenSaved, widgets.VBox):
         code = widgets.Accordion(children=[self.code], titles=("the boto3 the writers run",))
         super().__init__([widgets.HTML(_STYLE), self.scenario, self.story, _labelled("variant", self.variant),
                           self.writers, widgets.HBox([self.retry, self.retry_note]),
-                          widgets.HBox([_labelled("mode", self.mode), self.seed, self.seed_note]), code,
+                          _labelled("mode", self.mode), widgets.HBox([self.seed, self.seed_note]), code,
                           self.fire, self.stale, self.results, self.history])
         self.add_class(LAB_CLASS)
 
@@ -164,9 +168,9 @@ def history_html(runs: list[dict]) -> str:
     """Past runs, newest first, so that a run can be compared with the ones before it; the box scrolls."""
     import pandas as pd
 
-    table = pd.DataFrame(runs[::-1]).to_html(index=False, classes=HISTORY_CLASS)
-    return (f"<div style='margin:8px 0 2px'><b>history</b>: every run so far, newest first</div>"
-            f"<div style='max-height:{HISTORY_HEIGHT_PX}px;overflow:auto;max-width:100%'>{table}</div>")
+    table = pd.DataFrame(runs[::-1]).to_html(index=False, classes=HISTORY_CLASS, border=0)
+    return ("<div style='margin:8px 0 2px'><b>history</b>: every run so far, newest first</div>"
+            + scroll_box(table, HISTORY_HEIGHT_PX, "labkit-race-history-box"))
 
 
 def race_lab(lab, **settings) -> RaceLab:
