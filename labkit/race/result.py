@@ -91,9 +91,7 @@ class RaceResult:
         """What else the summary says: whether retries applied, what the race cost, the items it left."""
         lines = []
         if self.policy.max_attempts > 1 and not self.scenario.retries(self.variant):
-            lines.append("retries: not used here, " + ("a naive writer's writes carry no condition that could "
-                                                       "tell it that it lost" if self.scenario.retryable
-                                                       else "a failed condition in this scenario is a final answer"))
+            lines.append(f"retries: not used here, {self.scenario.why_no_retries(self.variant)}")
         if self.capacity:
             lines.append("capacity charged (the lab's meter): "
                          + ", ".join(f"{units:g} {name}" for name, units in self.capacity.items()))

@@ -43,9 +43,16 @@ class Scenario:
         return tuple(self.programs)
 
     def retries(self, variant: str) -> bool:
-        """Whether a losing writer of ``variant`` re-reads and tries again under a retry policy. Never for
-        the naive variant: its writes carry no condition, so no write ever tells it that it lost."""
-        return self.retryable and variant != "naive"
+        """Whether a losing writer of ``variant`` re-reads and tries again under a retry policy."""
+        return not self.why_no_retries(variant)
+
+    def why_no_retries(self, variant: str) -> str:
+        """Why a retry policy does nothing for ``variant`` ('' when it applies), in words for the learner."""
+        if not self.retryable:
+            return "a failed condition in this scenario is a final answer"
+        if variant == "naive":
+            return "a naive writer's writes carry no condition, so none ever learns that it lost"
+        return ""
 
     def program(self, variant: str):
         try:

@@ -94,13 +94,9 @@ class RaceLab(PlainWhenSaved, widgets.VBox):
         self.code.value = (f"<p>{html.escape(note)}</p><pre style='font-size:85%'>"
                            f"{html.escape(chosen.code(variant))}</pre>")
         # a policy that cannot apply is switched off and says why, rather than silently doing nothing
-        self.retry.disabled = not chosen.retries(variant)
-        if not self.retry.disabled:
-            self.retry_note.value = ""
-        elif chosen.retryable:
-            self.retry_note.value = _note("no retries: a naive write carries no condition, so it never learns it lost")
-        else:
-            self.retry_note.value = _note("no retries: a failed condition in this scenario is a final answer")
+        why_not = chosen.why_no_retries(variant)
+        self.retry.disabled = bool(why_not)
+        self.retry_note.value = _note(f"no retries: {why_not}") if why_not else ""
 
     def _mode_changed(self, *_):
         staged = self.mode.value == "staged"
