@@ -52,7 +52,8 @@ def race_table(result):
               for kind, (tint, _, _) in KINDS.items()]
     styles += [
         {"selector": "", "props": [("font-size", "85%"), ("border-collapse", "separate"), ("border-spacing", "0")]},
-        {"selector": "td, th", "props": [("text-align", "left"), ("padding", "1px 6px"), ("white-space", "nowrap")]},
+        {"selector": "td, th", "props": [("text-align", "left"), ("padding", "1px 6px"), ("white-space", "nowrap"),
+                                         ("line-height", "1.35")]},  # ipywidgets' own line height is 28 px
         {"selector": "thead th", "props": [("position", "sticky"), ("top", "0"), ("z-index", "1"),
                                            ("background-color", "var(--jp-layout-color0, #fff)")]},
     ]

@@ -26,7 +26,8 @@ HISTORY_HEIGHT_PX = 170
 # history is as compact as the attempts table.
 _STYLE = (f"<style>.{LAB_CLASS} .{STALE_CLASS} {{ opacity: 0.5; }} "
           f".{HISTORY_CLASS} {{ font-size: 85%; border-collapse: collapse; }} "
-          f".{HISTORY_CLASS} td, .{HISTORY_CLASS} th {{ text-align: left; padding: 1px 6px; white-space: nowrap; }}"
+          f".{HISTORY_CLASS} td, .{HISTORY_CLASS} th {{ text-align: left; padding: 1px 6px; white-space: nowrap; "
+          "line-height: 1.35; }}"
           "</style>")
 
 
