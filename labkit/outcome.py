@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from boto3.dynamodb.types import TypeDeserializer
 from botocore.exceptions import ClientError, ParamValidationError
 
+from .palette import KINDS, kind_of
+
 _plain = TypeDeserializer()
 
 
@@ -36,8 +38,6 @@ class Outcome:
         return "succeeded" if self.succeeded else self.code
 
     def _repr_html_(self) -> str:
-        from .views.colours import KINDS, kind_of  # the race tables' palette; drawn only in a notebook
-
         colour = KINDS[kind_of(self.label)][1]
         rows = [("operation", self.operation), ("outcome", self.label), ("message", self.message),
                 ("item", self.item), ("cancellation reasons", self.reasons or None),

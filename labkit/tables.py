@@ -70,12 +70,13 @@ def scan_all(client, table: str) -> list[dict]:
 
 
 def show(client, table: str):
-    """The table's items as a DataFrame, one row an item, sorted by key."""
+    """The table's items as a DataFrame indexed by the key, sorted by it: one row an item, and no row numbers
+    of pandas' own, which no item has."""
     import pandas as pd
 
     key_names = [k["AttributeName"] for k in client.describe_table(TableName=table)["Table"]["KeySchema"]]
     frame = pd.DataFrame(scan_all(client, table))
     if frame.empty:
-        return pd.DataFrame(columns=key_names)
+        return pd.DataFrame(columns=key_names).set_index(key_names)
     others = sorted(c for c in frame.columns if c not in key_names)
-    return frame[key_names + others].sort_values(key_names).reset_index(drop=True)
+    return frame[key_names + others].sort_values(key_names).set_index(key_names)

@@ -120,6 +120,13 @@ def test_each_chapter_saves_its_own_progress_file(tmp_path, monkeypatch):
         assert "Loaded 1 answers" in again.status.value and "Score: 1 /" in again.score.value
 
 
+def test_saving_where_nothing_can_be_written_says_so_and_still_offers_the_download(tmp_path):
+    widget = quiz_widget("start_here", progress_file=str(tmp_path / "no-such-folder" / "p.json"))
+    widget.save()
+    assert "Could not save" in widget.files.status.value and "No such file" in widget.files.status.value
+    assert "labkit-download" in widget.files.link.value
+
+
 def test_a_multiple_response_question_is_checked_all_or_nothing(tmp_path):
     from labkit.quiz.questions import by_ref, pool
     from labkit.quiz.widget import MultipleChoice, QuestionPanel

@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
+import ast
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 
 import labkit
-from labkit.race import get_scenario, own_request, race, scenarios, Verdict
+from labkit.race import Verdict, engine, get_scenario, library, own_request, race, report, scenarios
+from labkit.race.report import summary_html
+
+ROOT = Path(__file__).resolve().parent.parent
 
 GUARDED = [(name, variant) for name, s in scenarios().items() for variant in s.variants if variant != "naive"]
 NAIVE = list(scenarios())
@@ -145,3 +154,167 @@ def test_bad_arguments_are_refused(lab):
         race(lab, "registration", variant="legacy")
     with pytest.raises(ValueError, match="unknown scenario"):
         race(lab, "nope")
+
+
+# -- fairness: in threads mode every writer can win, none far more often than its share -------------------
+
+
+def wins_per_writer(lab, scenario: str, writers: int, runs: int) -> list[int]:
+    wins = [0] * (writers + 1)
+    for _ in range(runs):
+        for writer in race(lab, scenario, writers=writers).winners:
+            wins[writer] += 1
+    return wins[1:]
+
+
+def test_every_writer_can_win_a_threaded_race_and_none_wins_far_above_its_share(lab):
+    # 240 races of 8 writers: 30 wins each expected (standard deviation about 5). The bounds are generous:
+    # a fair release falls outside them about once in 600,000 runs of this test (exact binomial odds).
+    wins = wins_per_writer(lab, "registration", writers=8, runs=240)
+    assert sum(wins) == 240
+    assert min(wins) >= 8 and max(wins) <= 60, wins
+
+
+def test_at_64_writers_no_writer_is_favoured(lab):
+    # 40 races of 64 writers: each writer is expected to win 0.6 of them; 7 or more happens to some writer
+    # about once in 6,000 fair runs. Before the release was shuffled, writer 64 won nine races in ten.
+    wins = wins_per_writer(lab, "task_claim", writers=64, runs=40)
+    assert max(wins) <= 6, {writer: n for writer, n in enumerate(wins, 1) if n}
+
+
+# -- what the summary says ------------------------------------------------------------------------------
+
+
+def one_writer_after_another(crew, order):
+    """Threads mode as it would run if no two writers ever overlapped: what timing sometimes does."""
+    clock = iter(range(10_000))
+    for writer in crew:
+        while not writer.done:
+            writer.take_step(lambda: float(next(clock)))
+
+
+def test_a_naive_run_that_holds_says_the_race_did_not_happen(lab, monkeypatch):
+    monkeypatch.setattr(engine, "_run_threads", one_writer_after_another)
+    result = race(lab, "task_claim", writers=8, variant="naive")
+    assert result.held
+    assert "happened not to overlap" in result.held_by_chance and "staged mode" in result.held_by_chance
+    assert result.held_by_chance in str(result)
+    summary = summary_html(result)
+    assert "Naive code, no race this time." in summary and report.HELD_BY_CHANCE in summary
+    assert "#2e7d32" not in summary  # no green HELD over a naive program
+    monkeypatch.undo()
+    assert race(lab, "task_claim", writers=8, variant="guarded").held_by_chance == ""
+    assert race(lab, "task_claim", writers=8, variant="naive", mode="staged").held_by_chance == ""  # it broke
+    assert "nobody to race" in race(lab, "task_claim", writers=1, variant="naive", mode="staged").held_by_chance
+
+
+def test_the_summary_groups_the_requests_by_outcome(lab):
+    result = race(lab, "optimistic_lock", writers=64, mode="staged", retry="immediate")
+    assert result.requests_line() == ("requests: 484 reads (484 succeeded); "
+                                      "484 writes (8 succeeded, 476 ConditionalCheckFailedException)")
+
+
+def test_failed_conditions_are_charged_write_capacity_on_the_labs_meter(lab):
+    result = race(lab, "registration", writers=8, mode="staged")
+    assert result.capacity == {"WCU by writes that succeeded": 1.0, "WCU by writes whose condition failed": 7.0}
+    assert "capacity charged (the lab's meter): 1 WCU by writes that succeeded, 7 WCU by writes whose " \
+           "condition failed" in result.notes()
+    reads = race(lab, "optimistic_lock", writers=4, variant="naive", mode="staged").capacity
+    assert reads == {"RCU by reads": 4.0, "WCU by writes that succeeded": 4.0}  # ConsistentRead: 1 RCU each
+
+
+def test_a_retry_policy_on_a_naive_variant_says_it_is_not_used(lab):
+    result = race(lab, "optimistic_lock", writers=6, variant="naive", mode="staged", retry="immediate")
+    assert result.frame["retry"].max() == 0
+    assert "retries: not used here, a naive writer's writes carry no condition, so none ever learns that it lost" \
+        in result.notes()
+    assert not get_scenario("optimistic_lock").retries("naive") and get_scenario("optimistic_lock").retries("guarded")
+
+
+# -- shape: one registry, and layers that point one way ---------------------------------------------------
+
+
+def test_the_catalogue_lists_each_scenario_once_in_teaching_order():
+    names = [scenario.name for scenario in library.CATALOGUE]
+    assert len(set(names)) == len(names)
+    assert list(scenarios()) == names
+    assert names[:2] == ["registration", "role_change"] and names[-1] == "bank_transfer"
+
+
+def test_importing_labkit_and_its_race_engine_loads_no_widgets_or_plots():
+    code = ("import sys, labkit, labkit.race\n"
+            "lab = labkit.connect()\n"
+            "print(labkit.race.race(lab, 'registration', writers=3, mode='staged')._repr_html_()[:9])\n"
+            "print(sorted(m for m in ('ipywidgets', 'matplotlib', 'labkit.views') if m in sys.modules))")
+    shown = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                           env={**os.environ, "PYTHONPATH": str(ROOT)}).stdout.split("\n")
+    assert shown[:2] == ["<div clas", "[]"]
+
+
+def labkit_imports(added: dict[str, str] | None = None) -> dict[str, set[str]]:
+    """Which labkit modules each labkit module imports (at the top or inside a function). Importing a module
+    first runs its packages' ``__init__``, so those count too, except a module's own package. ``added``:
+    module -> source lines to read as if they were in it."""
+    modules = {}
+    for path in (ROOT / "labkit").rglob("*.py"):
+        parts = list(path.relative_to(ROOT).with_suffix("").parts)
+        package = parts[-1] == "__init__"
+        modules[".".join(parts[:-1] if package else parts)] = (path, package)
+    graph = {}
+    for name, (path, package) in modules.items():
+        here = name.split(".") if package else name.split(".")[:-1]
+        targets = set()
+        for node in ast.walk(ast.parse(path.read_text() + "\n" + (added or {}).get(name, ""))):
+            if isinstance(node, ast.ImportFrom):
+                base = ".".join(here[:len(here) - node.level + 1] + [node.module or ""]).strip(".") \
+                    if node.level else node.module
+                targets |= {f"{base}.{a.name}" if f"{base}.{a.name}" in modules else base for a in node.names}
+            elif isinstance(node, ast.Import):
+                targets |= {a.name for a in node.names}
+        targets = {t for t in targets if t in modules}
+        parents = {".".join(t.split(".")[:i]) for t in targets for i in range(2, t.count(".") + 1)}
+        graph[name] = (targets | {p for p in parents if not name.startswith(p + ".")}) - {name}
+    return graph
+
+
+def cycle_in(graph: dict[str, set[str]]) -> list[str]:
+    state, path = {}, []
+
+    def visit(module):
+        state[module] = "open"
+        path.append(module)
+        for target in sorted(graph.get(module, ())):
+            if state.get(target) == "open":
+                return path[path.index(target):] + [target]
+            if target not in state and (found := visit(target)):
+                return found
+        path.pop()
+        state[module] = "done"
+        return []
+
+    return next((found for module in sorted(graph) if module not in state and (found := visit(module))), [])
+
+
+def reaches(graph: dict[str, set[str]], start: str) -> set[str]:
+    seen, todo = set(), [start]
+    while todo:
+        for target in graph.get(todo.pop(), ()):
+            if target not in seen:
+                seen.add(target)
+                todo.append(target)
+    return seen
+
+
+def test_labkit_imports_in_no_circle_and_the_core_never_reaches_the_views():
+    graph = labkit_imports()
+    assert cycle_in(graph) == []
+    core = [m for m in graph if m.startswith(("labkit.front", "labkit.race")) or m in ("labkit", "labkit.outcome")]
+    assert {m: sorted(v) for m in core if (v := {t for t in reaches(graph, m) if t.startswith("labkit.views")})} == {}
+
+
+def test_the_import_check_sees_a_circle_and_a_core_module_reaching_a_view():
+    old_registry = labkit_imports({"labkit.race.scenario": "def get_scenario():\n    from . import library"})
+    assert cycle_in(old_registry)[:2] == ["labkit.race.library", "labkit.race.bank"]
+    drawn_by_the_engine = labkit_imports({"labkit.race.result": "from ..views.timeline import timeline"})
+    assert cycle_in(drawn_by_the_engine) != []  # the views import the race engine
+    assert {"labkit.views", "labkit.views.widget"} <= reaches(drawn_by_the_engine, "labkit.race")

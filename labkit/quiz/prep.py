@@ -13,6 +13,7 @@ from .progress import Progress, learner_file
 from .rounds import MemberAnswers, Round, RoundResults
 from .render import explanation_html
 from .widget import FileControls, QuestionPanel
+from ..views.saved import PlainWhenSaved
 
 PRACTICE_CLASS = "labkit-practice"
 EXAM_CLASS = "labkit-exam"
@@ -27,8 +28,10 @@ def _button(label: str, css: str, action) -> widgets.Button:
     return button
 
 
-class PracticeWidget(widgets.VBox):
+class PracticeWidget(PlainWhenSaved, widgets.VBox):
     """One question at a time, in the order the learner's spaced-repetition schedule gives: missed ones first."""
+
+    saved_text = "Run this cell to practise."
 
     def __init__(self, progress: Progress | None = None, *, topic: str | None = None, bank: str | None = None):
         self.progress = progress or Progress()
@@ -83,8 +86,10 @@ class PracticeWidget(widgets.VBox):
         return said
 
 
-class MockExamWidget(widgets.VBox):
+class MockExamWidget(PlainWhenSaved, widgets.VBox):
     """The mock exam one question at a time, with Previous / Next / Finish and the time left."""
+
+    saved_text = "Run this cell to get the mock exam."
 
     def __init__(self, exam: MockExam | None = None, *, feedback: str = "end", progress: Progress | None = None,
                  seed: int | None = None):
@@ -177,8 +182,10 @@ class MockExamWidget(widgets.VBox):
         return result
 
 
-class RoundWidget(widgets.VBox):
+class RoundWidget(PlainWhenSaved, widgets.VBox):
     """A member's side of a study-group round: answer every question, then save and send the answer file."""
+
+    saved_text = "Run this cell to answer the round."
 
     def __init__(self, round_: Round, member: str = ""):
         self.round = round_
@@ -207,8 +214,10 @@ class RoundWidget(widgets.VBox):
         return path
 
 
-class FacilitatorWidget(widgets.VBox):
+class FacilitatorWidget(PlainWhenSaved, widgets.VBox):
     """Load the members' answer files (upload them, or name them) and see the round's results."""
+
+    saved_text = "Run this cell to load the round's answers."
 
     def __init__(self, round_source):
         self.round = Round.load(round_source)

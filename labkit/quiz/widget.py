@@ -12,6 +12,7 @@ from .questions import Question
 from .render import explanation_html, proof_html
 from .quiz import Quiz
 from .quiz import progress_file as default_progress_file
+from ..views.saved import PlainWhenSaved
 
 QUESTION_CLASS = "labkit-quiz-question"
 CHECK_CLASS = "labkit-quiz-check"
@@ -126,8 +127,12 @@ class FileControls(widgets.VBox):
 
     def save(self) -> None:
         data = self.dump()
-        path = write_json(self.path.value, data)
-        self.link.value = download_link(path.name, data)
+        self.link.value = download_link(self.path.value.rsplit("/", 1)[-1] or "progress.json", data)
+        try:
+            path = write_json(self.path.value, data)
+        except OSError as error:  # a folder that cannot be written: the download link still keeps the answers
+            self.status.value = f"Could not save: {html.escape(str(error))}. Use the download link instead."
+            return
         self.status.value = (f"Saved to <code>{html.escape(str(path))}</code>. Download it to keep it: a Binder "
                              "session keeps nothing when it ends.")
 
@@ -142,8 +147,10 @@ class FileControls(widgets.VBox):
             self.load(content)
 
 
-class QuizWidget(widgets.VBox):
+class QuizWidget(PlainWhenSaved, widgets.VBox):
     """A chapter's check: every question on the page, each with its Check, and the score."""
+
+    saved_text = "Run this cell to get the quiz."
 
     def __init__(self, quiz: Quiz, progress_file: str | None = None):
         self.quiz = quiz

@@ -9,7 +9,8 @@
 from .engine import MAX_WRITERS, MODES, race
 from .result import RaceResult
 from .retry import RETRY_POLICIES, RetryPolicy
-from .scenario import Scenario, Verdict, get_scenario, own_request, scenarios
+from .library import get_scenario, scenarios
+from .scenario import Scenario, Verdict, own_request
 from .steps import read, write
 
 __all__ = ["MAX_WRITERS", "MODES", "RETRY_POLICIES", "RaceResult", "RetryPolicy", "Scenario", "Verdict",

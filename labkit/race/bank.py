@@ -7,7 +7,7 @@ succeeded: two requests leave the money nowhere, one transaction changes neither
 
 from __future__ import annotations
 
-from .scenario import Scenario, Verdict, register
+from .scenario import Scenario, Verdict
 from .stage import fresh_table
 from .steps import write
 
@@ -90,7 +90,7 @@ def _bank_setup(client, writers):
         for name, balance in OPENING.items()])
 
 
-register(Scenario(
+BANK_TRANSFER = Scenario(
     name="bank_transfer", title="Bank transfers", source="002",
     story="Alice has 1000, bob 0. Writer 1 is the bank closing bob's account; every other writer "
           "transfers 10 from alice to bob, and a credit is allowed only into an open account.",
@@ -99,4 +99,4 @@ register(Scenario(
     programs={"naive": naive_transfer, "guarded": guarded_transfer}, check=_money_check,
     notes={"naive": "debit alice, then credit bob: two conditional updates, two requests",
            "guarded": "both updates in one TransactWriteItems: all or nothing"},
-))
+)

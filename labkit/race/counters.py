@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .scenario import Scenario, Verdict, register, successful_writes
+from .scenario import Scenario, Verdict, successful_writes
 from .stage import fresh_table
 from .steps import read, write
 
@@ -51,7 +51,7 @@ def _counter_check(final, frame, writers):
         "increments reported": increments, "hits in the table": hits, "updates lost": increments - hits})
 
 
-register(Scenario(
+OPTIMISTIC_LOCK = Scenario(
     name="optimistic_lock", title="Optimistic locking with a version", source="001",
     story="Every writer reads the page counter, adds one in Python and writes the new count back.",
     invariant="hits equals the number of increments that succeeded",
@@ -61,7 +61,7 @@ register(Scenario(
     programs={"naive": naive_increment, "guarded": guarded_increment}, check=_counter_check, retryable=True,
     notes={"naive": "read, add one, write the count back: writes based on the same read overwrite each other",
            "guarded": "the write also demands version = the version read; a loser re-reads (retry policy)"},
-))
+)
 
 # -- bounded retry counter -------------------------------------------------------------------------
 
@@ -108,7 +108,7 @@ def _retry_check(final, frame, writers):
         "max_retries": limit, "retries counted": counted, "retries over the limit": max(counted - limit, 0)})
 
 
-register(Scenario(
+RETRY_COUNTER = Scenario(
     name="retry_counter", title="Bounded retry counter", source="001",
     story="Every writer is a failed run of job-7 that counts one more retry, but only while the count is "
           "below max_retries (half the writers). The count starts missing, hence if_not_exists.",
@@ -119,4 +119,4 @@ register(Scenario(
     programs={"naive": naive_retry_count, "guarded": guarded_retry_count}, check=_retry_check,
     notes={"naive": "check the count in Python, then increment atomically: atomic, yet over the limit",
            "guarded": "increment only while the condition holds on the item itself"},
-))
+)

@@ -4,7 +4,8 @@ A writer is a generator: it yields a step (a read or a write), receives the step
 yields the next one. The same writer runs in two modes:
 
 - ``threads``: each writer on its own thread and its own client, released together by a barrier, with
-  real times in milliseconds;
+  real times in milliseconds. The threads start in a random order: the lab answers one request at a
+  time, and without the shuffle the writer whose thread starts first or last would win nearly every run;
 - ``staged``: one thread plays rounds in which every live writer takes one step, in an order a seeded
   random generator picks. Every writer reads before any writes, so a read-modify-write that is not
   guarded always loses updates, and times are ticks, so the story is the same on every run.
@@ -22,12 +23,14 @@ import time
 from ..outcome import Outcome, attempt
 from .result import RaceResult
 from .retry import RetryPolicy, retry_policy
-from .scenario import Scenario, get_scenario, own_request
+from .library import get_scenario
+from .scenario import Scenario, own_request
 from .steps import RecordingClient, Step
 
 MODES = ("threads", "staged")
 MAX_WRITERS = 64
 RETRYABLE_CODES = {"ConditionalCheckFailedException", "TransactionCanceledException"}
+READ_OPERATIONS = {"GetItem", "TransactGetItems", "BatchGetItem", "Query", "Scan"}
 
 
 class _Writer:
@@ -106,31 +109,53 @@ def race(lab, scenario: Scenario | str, *, writers: int = 8, variant: str | None
     policy = retry_policy(retry)
     scenario.setup(lab.client, writers)
     clients = lab.clients(writers)
-    crew = [_Writer(n, program, clients[n - 1], policy, scenario.retryable, random.Random(seed * 1000 + n))
+    retries = scenario.retries(variant)
+    crew = [_Writer(n, program, clients[n - 1], policy, retries, random.Random(seed * 1000 + n))
             for n in range(1, writers + 1)]
     began = time.perf_counter()
     if mode == "threads":
-        _run_threads(crew)
+        _run_threads(crew, random.Random())  # unseeded: threads mode is different on every run anyway
     else:
         _run_staged(crew, random.Random(seed))
-    elapsed = time.perf_counter() - began
+    ended = time.perf_counter()
     rows = [row for writer in crew for row in writer.rows]
     front = getattr(lab, "front", None)
     conflicts = front.conflicts.describe() if front and front.conflicts.on else None
     return RaceResult.build(lab.client, scenario, variant, mode, policy, seed, rows,
-                            winners=[w.number for w in crew if w.won], writers=writers, elapsed=elapsed,
-                            conflicts=conflicts)
+                            winners=[w.number for w in crew if w.won], writers=writers, elapsed=ended - began,
+                            capacity=_charged(front, began, ended), conflicts=conflicts)
 
 
-def _run_threads(crew: list[_Writer]) -> None:
+def _charged(front, began: float, ended: float) -> dict[str, float]:
+    """The capacity the lab's DynamoDB charged for the race's requests, read from its trace: a failed
+    condition is charged too, though its error carries no ConsumedCapacity (on AWS, CloudWatch's
+    ConsumedWriteCapacityUnits shows it). Empty when the lab runs elsewhere and keeps no trace here."""
+    charged: dict[str, float] = {}
+    if front is None:
+        return charged
+    for entry in list(front.trace):
+        if began <= entry.start <= ended and entry.capacity:
+            if entry.operation in READ_OPERATIONS:
+                kind = "RCU by reads"
+            elif entry.code is None:
+                kind = "WCU by writes that succeeded"
+            elif entry.code == "ConditionalCheckFailedException":
+                kind = "WCU by writes whose condition failed"
+            else:
+                kind = f"WCU by writes that failed with {entry.code}"
+            charged[kind] = charged.get(kind, 0.0) + entry.capacity
+    return charged
+
+
+def _run_threads(crew: list[_Writer], order: random.Random) -> None:
+    gate = threading.Barrier(len(crew) + 1)  # every writer waiting, and this thread, which starts the clock
     zero = [0.0]
-    barrier = threading.Barrier(len(crew), action=lambda: zero.__setitem__(0, time.perf_counter()))
 
     def clock() -> float:
         return (time.perf_counter() - zero[0]) * 1000
 
     def run(writer: _Writer) -> None:
-        barrier.wait()
+        gate.wait()
         while not writer.done:
             if writer.pause:
                 time.sleep(writer.pause * writer.policy.base_seconds)
@@ -138,9 +163,12 @@ def _run_threads(crew: list[_Writer]) -> None:
             writer.take_step(clock)
             time.sleep(0)  # let the other writers run, as a network round trip would
 
-    threads = [threading.Thread(target=run, args=(w,), name=f"labkit-writer-{w.number}", daemon=True) for w in crew]
+    threads = [threading.Thread(target=run, args=(w,), name=f"labkit-writer-{w.number}", daemon=True)
+               for w in order.sample(crew, len(crew))]
     for thread in threads:
         thread.start()
+    zero[0] = time.perf_counter()
+    gate.wait()
     for thread in threads:
         thread.join()
 

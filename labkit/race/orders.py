@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .scenario import Scenario, Verdict, register, successful_writes
+from .scenario import Scenario, Verdict, successful_writes
 from .stage import fresh_table
 from .steps import read, write
 
@@ -53,7 +53,7 @@ def _inventory_check(final, frame, writers):
         "stock at the start": _stock(writers), "units sold": sold, "quantity left": left})
 
 
-register(Scenario(
+INVENTORY = Scenario(
     name="inventory", title="Inventory never negative", source="001",
     story="Every writer buys one widget. There are half as many widgets as writers.",
     invariant="quantity never goes below zero",
@@ -63,7 +63,7 @@ register(Scenario(
     programs={"naive": naive_purchase, "guarded": guarded_purchase}, check=_inventory_check,
     notes={"naive": "check the stock in Python, then decrement: the check is stale by the time of the write",
            "guarded": "decrement only if quantity >= 1, checked by DynamoDB on the item as it is"},
-))
+)
 
 # -- state machine: pending -> shipped or cancelled ------------------------------------------------
 
@@ -119,7 +119,7 @@ def _transition_check(final, frame, writers):
         "status in the table": order["status"]})
 
 
-register(Scenario(
+STATE_MACHINE = Scenario(
     name="state_machine", title="State machine: pending -> shipped", source="001",
     story="Order-123 is pending. Odd writers are the warehouse shipping it, even writers the customer "
           "cancelling it; each move is allowed only from pending.",
@@ -130,4 +130,4 @@ register(Scenario(
     programs={"naive": naive_transition, "guarded": guarded_transition}, check=_transition_check,
     notes={"naive": "check the status in Python, then SET it: an order can be both shipped and cancelled",
            "guarded": "SET #status only if #status = pending: one move wins"},
-))
+)

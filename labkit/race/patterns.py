@@ -12,7 +12,7 @@ and ``orders``.
 
 from __future__ import annotations
 
-from .scenario import Scenario, Verdict, register, successful_writes
+from .scenario import Scenario, Verdict, successful_writes
 from .stage import fresh_table
 from .steps import read, write
 
@@ -120,7 +120,7 @@ def _transition_check(final, frame, writers):
         "state in the table": final["Payments"][0]["state"]})
 
 
-register(Scenario(
+PAYMENT_TRANSITIONS = Scenario(
     name="payment_transitions", title="State transitions from a table", source="001",
     story="Payment pay-1 is authorized. The writers are services acting on it at once: in turn, one "
           "captures it, one declines it, one settles it, one refunds it. Which moves are allowed is data: "
@@ -134,7 +134,7 @@ register(Scenario(
     notes={"naive": "read the state, check the table in Python, then SET the new state blindly",
            "seed": "seed 001's way: check the table in Python, then SET only if #state is still the state read",
            "guarded": "no read: SET only if #state IN (the states the table allows into the target)"},
-))
+)
 
 # -- set membership: a role granted once ------------------------------------------------------------
 
@@ -183,7 +183,7 @@ def _licence_check(final, frame, writers):
         "roles bob holds": ", ".join(sorted(roles)) or "none", "licences billed": licences})
 
 
-register(Scenario(
+ROLE_GRANT = Scenario(
     name="role_grant", title="Set membership: a role granted once", source="001",
     story="Bob has no roles yet. Every writer is an approver granting him the editor role at the same "
           "moment; each role held costs one licence, counted in the same update.",
@@ -193,7 +193,7 @@ register(Scenario(
     programs={"naive": naive_grant, "guarded": guarded_grant}, check=_licence_check,
     notes={"naive": "check the set in Python, then ADD: the set keeps one editor, the licence count grows",
            "guarded": "ADD only if NOT contains(#roles, :role), checked on the item as it is"},
-))
+)
 
 # -- conditional delete: only a cancelled order ------------------------------------------------------
 
@@ -277,7 +277,7 @@ def _cleanup_check(final, frame, writers):
         "order-123 now": order["status"] if order else "gone"})
 
 
-register(Scenario(
+ORDER_CLEANUP = Scenario(
     name="order_cleanup", title="Conditional delete: only a cancelled order", source="001",
     story="Order-123 was cancelled, and the customer has changed their mind: odd writers restore it for them "
           "(from the app, or a support agent). Even writers are workers of a clean-up job: each reads the "
@@ -289,7 +289,7 @@ register(Scenario(
     programs={"naive": naive_cleanup, "guarded": guarded_cleanup}, check=_cleanup_check,
     notes={"naive": "check the status in Python, archive, then delete: the check is stale by the time of the delete",
            "guarded": "the delete itself demands #status = cancelled"},
-))
+)
 
 # -- a unique second attribute -----------------------------------------------------------------------
 
@@ -336,7 +336,7 @@ def _email_check(final, frame, writers):
         "writers told 'signed up'": told, f"members with {EMAIL}": len(members), "email sentinel owned by": owner})
 
 
-register(Scenario(
+UNIQUE_EMAIL = Scenario(
     name="unique_email", title="A unique second attribute: one account per email", source="001",
     story=f"Members are keyed by their user id. Every writer signs up a new user id with the same email, "
           f"{EMAIL}, at the same moment.",
@@ -345,4 +345,4 @@ register(Scenario(
     programs={"naive": naive_sign_up, "guarded": guarded_sign_up}, check=_email_check,
     notes={"naive": "put_item with attribute_not_exists(email): the condition sees only the new user's own item",
            "guarded": "one transaction: the user, and a sentinel item keyed by the email, both only if new"},
-))
+)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from ..tables import scan_all
+from .report import report_html
 from .retry import RetryPolicy
 from .scenario import Scenario, Verdict
 
@@ -27,12 +28,13 @@ class RaceResult:
     final: dict  # table -> its items after the race
     verdict: Verdict
     elapsed: float  # wall seconds the race took
+    capacity: dict = field(default_factory=dict)  # the lab's meter: units by kind of request ({}: no meter)
     conflicts: str | None = None  # the conflict simulation, when it was on during the race
 
     @classmethod
     def build(cls, client, scenario: Scenario, variant: str, mode: str, policy: RetryPolicy, seed: int,
               rows: list[dict], winners: list[int], writers: int, elapsed: float,
-              conflicts: str | None = None) -> RaceResult:
+              capacity: dict, conflicts: str | None = None) -> RaceResult:
         import pandas as pd
 
         frame = pd.DataFrame(rows, columns=COLUMNS[:-1])
@@ -43,7 +45,7 @@ class RaceResult:
         won = set(winners)
         return cls(scenario, variant, mode, policy, seed, writers, frame, winners,
                    [n for n in range(1, writers + 1) if n not in won], final,
-                   scenario.check(final, frame, writers), elapsed, conflicts)
+                   scenario.check(final, frame, writers), elapsed, capacity, conflicts)
 
     @property
     def unit(self) -> str:
@@ -66,18 +68,44 @@ class RaceResult:
     def winners_line(self) -> str:
         return f"winners: {len(self.winners)} {_some(self.winners)}; losers: {len(self.losers)} {_some(self.losers)}"
 
+    @property
+    def held_by_chance(self) -> str:
+        """Why a naive program's invariant held, when it did ('' otherwise): it must not read as safe."""
+        if self.variant != "naive" or not self.held:
+            return ""
+        if self.writers == 1:
+            return "One writer has nobody to race: fire two or more to see the naive code break."
+        return ("Its writers happened not to overlap, which in threads mode is up to timing. That does not make "
+                "it safe: fire again, or use staged mode, where every writer reads before any writes and the "
+                "race always shows.")
+
+    def requests_line(self) -> str:
+        """How many requests of each step, and how each kind ended: the losers grouped, however many."""
+        parts = []
+        for step, rows in self.frame.groupby("step", sort=False):
+            counts = rows["outcome"].value_counts(sort=False)
+            ended = ", ".join(f"{n} {outcome}" for outcome, n in counts.items())
+            parts.append(f"{len(rows)} {step}{'s' * (len(rows) != 1)} ({ended})")
+        return "requests: " + ("; ".join(parts) or "none")
+
     def notes(self) -> list[str]:
-        """What else the summary says: whether retries applied, and the items the race left."""
+        """What else the summary says: what was simulated, whether retries applied, what the race cost, the
+        items it left."""
         lines = [f"simulated: {self.conflicts}"] if self.conflicts else []
-        if self.policy.max_attempts > 1 and not self.scenario.retryable:
-            lines.append("retries: not used here, a failed condition in this scenario is a final answer")
+        if self.policy.max_attempts > 1 and not self.scenario.retries(self.variant):
+            lines.append(f"retries: not used here, {self.scenario.why_no_retries(self.variant)}")
+        if self.capacity:
+            lines.append("capacity charged (the lab's meter): "
+                         + ", ".join(f"{units:g} {name}" for name, units in self.capacity.items()))
         return lines + [f"final {table}: {items}" for table, items in self.final.items()]
 
     def summary_lines(self) -> list[str]:
         """The summary as lines of text: the same facts the summary view shows."""
         return [self.headline(), self.winners_line(),
                 f"invariant: {self.scenario.invariant}: {self.judgement}",
-                *(f"  {name}: {value}" for name, value in self.verdict.numbers.items()), *self.notes()]
+                *([f"  {self.held_by_chance}"] if self.held_by_chance else []),
+                *(f"  {name}: {value}" for name, value in self.verdict.numbers.items()), self.requests_line(),
+                *self.notes()]
 
     def __str__(self) -> str:
         return "\n".join(self.summary_lines())
@@ -86,7 +114,6 @@ class RaceResult:
         return f"<race: {self.headline()}: invariant {self.judgement.lower()}>"
 
     def _repr_html_(self) -> str:
-        from ..views.report import report_html
         return report_html(self)
 
 

@@ -42,6 +42,18 @@ class Scenario:
     def variants(self) -> tuple:
         return tuple(self.programs)
 
+    def retries(self, variant: str) -> bool:
+        """Whether a losing writer of ``variant`` re-reads and tries again under a retry policy."""
+        return not self.why_no_retries(variant)
+
+    def why_no_retries(self, variant: str) -> str:
+        """Why a retry policy does nothing for ``variant`` ('' when it applies), in words for the learner."""
+        if not self.retryable:
+            return "a failed condition in this scenario is a final answer"
+        if variant == "naive":
+            return "a naive writer's writes carry no condition, so none ever learns that it lost"
+        return ""
+
     def program(self, variant: str):
         try:
             return self.programs[variant]
@@ -71,28 +83,6 @@ def _helpers(function, seen: dict | None = None) -> list:
 def successful_writes(frame):
     """The rows of writes that succeeded."""
     return frame[(frame["step"] == "write") & (frame["outcome"] == "succeeded")]
-
-
-_REGISTRY: dict[str, Scenario] = {}
-
-
-def register(scenario: Scenario) -> Scenario:
-    _REGISTRY[scenario.name] = scenario
-    return scenario
-
-
-def get_scenario(name: str) -> Scenario:
-    from . import library  # noqa: F401  (registers the built-in scenarios)
-    try:
-        return _REGISTRY[name]
-    except KeyError:
-        raise ValueError(f"unknown scenario {name!r}: choose one of {', '.join(_REGISTRY)}") from None
-
-
-def scenarios() -> dict[str, Scenario]:
-    """Every built-in scenario by name, in teaching order."""
-    from . import library  # noqa: F401
-    return dict(_REGISTRY)
 
 
 def _no_setup(client, writers: int) -> None:

@@ -6,7 +6,7 @@ same guard today is a ``ConditionExpression``. Both are here, so their answers c
 
 from __future__ import annotations
 
-from .scenario import Scenario, Verdict, register, successful_writes
+from .scenario import Scenario, Verdict, successful_writes
 from .stage import fresh_table
 from .steps import read, write
 
@@ -62,7 +62,7 @@ def _claim_check(final, frame, writers):
         "workers told 'task is yours'": len(claims), "worker recorded on the task": task.get("worker", "none")})
 
 
-register(Scenario(
+TASK_CLAIM = Scenario(
     name="task_claim", title="Worker fleet claiming a task", source="003",
     story="Task-42 is READY. Every writer is a worker of the fleet trying to start it.",
     invariant="exactly one worker works on the task",
@@ -73,4 +73,4 @@ register(Scenario(
     notes={"naive": "check READY in Python, then put: every worker that read READY starts the task",
            "guarded": "put only if #status = READY (ConditionExpression)",
            "legacy": "the same guard as the legacy Expected parameter, as DynamoDBMapper sends it"},
-))
+)

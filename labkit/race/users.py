@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .scenario import Scenario, Verdict, register, successful_writes
+from .scenario import Scenario, Verdict, successful_writes
 from .stage import fresh_table
 from .steps import read, write
 
@@ -45,7 +45,7 @@ def _registration_check(final, frame, writers):
     })
 
 
-register(Scenario(
+REGISTRATION = Scenario(
     name="registration", title="Duplicate registration", source="000",
     story="Every writer signs up the username alice, with its own email address, at the same moment.",
     invariant="each writer told 'account created' owns an account",
@@ -53,7 +53,7 @@ register(Scenario(
     programs={"naive": naive_registration, "guarded": guarded_registration}, check=_registration_check,
     notes={"naive": "a blind put_item: every put succeeds and replaces the one before",
            "guarded": "put_item with attribute_not_exists(Username): exactly one succeeds"},
-))
+)
 
 # -- role change race ------------------------------------------------------------------------------
 
@@ -114,7 +114,7 @@ def _role_setup(client, writers):
         {"Username": {"S": "alice"}, "Email": {"S": "alice@example.com"}, "Role": {"S": "member"}}])
 
 
-register(Scenario(
+ROLE_CHANGE = Scenario(
     name="role_change", title="Role change race", source="000",
     story="Every admin looks at alice's role and flips it: a member is promoted to admin, an admin is "
           "demoted to member. Each believes its flip was applied to the role it saw.",
@@ -123,4 +123,4 @@ register(Scenario(
     programs={"naive": naive_role_change, "guarded": guarded_role_change}, check=_role_check, retryable=True,
     notes={"naive": "read the role, then SET #role blindly",
            "guarded": "read the role, then SET #role only if #role is still the role that was read"},
-))
+)

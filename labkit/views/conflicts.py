@@ -13,8 +13,9 @@ import io
 import ipywidgets as widgets
 
 from ..race.contention import MAX_WRITERS, contend
-from .colours import KINDS, kind_of
+from ..palette import KINDS, kind_of
 from .widget import FIRE_CLASS
+from .saved import PlainWhenSaved
 
 TABLE_CLASS = "labkit-conflict-table"
 SUMMARY_CLASS = "labkit-conflict-summary"
@@ -191,8 +192,10 @@ def summary_html(result) -> str:
             f'<b style="color:{colour}">{"HELD" if result.held else "BROKEN"}</b></div></div>')
 
 
-class ConflictLab(widgets.VBox):
+class ConflictLab(PlainWhenSaved, widgets.VBox):
     """Controls, a Fire button, the outcome table, the timeline and a history of runs."""
+
+    saved_text = "Run this cell to get the conflict lab."
 
     def __init__(self, lab, *, transactions: int = 6, single_writes: int = 2, hot_items: int = 3,
                  hold_ms: int = 20, retry: str = "none"):

@@ -16,9 +16,10 @@ import ipywidgets as widgets
 
 from ..race import MAX_WRITERS, Verdict, own_request, race
 # labkit.views' public names: this module is imported last by labkit/views/__init__.py
-from .report import race_table, summary_html
+from ..race.report import race_table, summary_html
 from .timeline import timeline
 from .widget import FIRE_CLASS
+from .saved import PlainWhenSaved
 
 ONE_WINNER = "exactly one writer's request succeeds"
 
@@ -30,8 +31,10 @@ def one_winner(final: dict, frame, writers: int) -> Verdict:
     return Verdict(tally.get("succeeded", 0) == 1, tally)
 
 
-class Fire(widgets.VBox):
+class Fire(PlainWhenSaved, widgets.VBox):
     """A writers slider and a Fire button; each click races ``request`` once and shows the result."""
+
+    saved_text = "Run this cell to get the Fire button."
 
     def __init__(self, lab, request, *, setup=None, tables: tuple = (), writers: int = 8,
                  check=one_winner, invariant: str = ONE_WINNER):

@@ -24,7 +24,8 @@ from ..front.errors import DynamoError
 from ..front.expressions import Step, explain, validate_request
 from ..outcome import Outcome, attempt
 from ..tables import reset_table
-from .colours import KINDS, kind_of
+from ..palette import KINDS, kind_of
+from .saved import PlainWhenSaved
 
 CHECK_CLASS = "labkit-check"
 PLAYGROUND_CLASS = "labkit-playground"
@@ -245,8 +246,10 @@ def explanation_html(verdict: Checked) -> str:
 # ---- the widget
 
 
-class Playground(widgets.VBox):
+class Playground(PlainWhenSaved, widgets.VBox):
     """Edit an item and a condition (with its names and values), press Check."""
+
+    saved_text = "Run this cell to get the expression playground."
 
     def __init__(self, lab, *, item: str, condition: str, names: str = "", values: str = "", key: str = "pk",
                  table: str = TABLE):

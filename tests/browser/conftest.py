@@ -29,6 +29,7 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-c
 START_TIMEOUT_S = 120
 RUN_TIMEOUT_MS = 600_000  # a whole chapter, on a slow CI machine
 CLICK_TIMEOUT_MS = 120_000  # one button's handler in the kernel (a 64-writer race)
+RENDER_TIMEOUT_MS = 30_000  # the page drawing what it already has
 
 # JupyterLab settings for a test run: every cell in the DOM (no virtual scrolling), no news pop-ups.
 LAB_SETTINGS = {
@@ -97,8 +98,8 @@ class JupyterLabServer:
         for name, values in LAB_SETTINGS.items():
             (settings / name).parent.mkdir(parents=True, exist_ok=True)
             (settings / name).write_text(json.dumps(values))
-        env = {**os.environ,
-               # not the developer's own configuration or kernels
+        self.env = env = {**os.environ,
+               # not the developer's own configuration, kernels or trusted notebooks
                "JUPYTER_CONFIG_DIR": str(self.workdir / "config"), "JUPYTER_DATA_DIR": str(self.workdir / "data"),
                "JUPYTER_RUNTIME_DIR": str(self.workdir / "runtime"),
                # kernels import this working tree's labkit, installed or not
@@ -112,7 +113,7 @@ class JupyterLabServer:
                    f"--LabApp.user_settings_dir={settings}", f"--LabApp.workspaces_dir={self.workdir / 'workspaces'}",
                    "--LabApp.expose_app_in_browser=True"]  # window.jupyterapp, for the kernel's status
         with open(self.log_path, "wb") as log:
-            self.process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT,
+            self.process = subprocess.Popen(command, env=self.env, stdout=log, stderr=subprocess.STDOUT,
                                             start_new_session=True)
         deadline = time.monotonic() + START_TIMEOUT_S
         while not self._answers():
@@ -131,6 +132,12 @@ class JupyterLabServer:
 
     def log_tail(self, lines: int = 40) -> str:
         return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
+
+    def trust(self, path: str) -> None:
+        """Mark a notebook under the root as trusted, as JupyterLab does with one its user saved: its
+        outputs are then drawn in full (an untrusted notebook's widget outputs fall back to their text)."""
+        subprocess.run([sys.executable, "-m", "jupyter", "trust", str(self.root / path)], env=self.env, check=True,
+                       capture_output=True)
 
     def url(self, path: str, workspace: str) -> str:
         # A workspace of its own, reset, so that no page reopens another test's notebooks (and kernels).
@@ -212,6 +219,23 @@ class Chapter:
             found.append(f"{self.path}: the page shows {len(shown)} cells, the file has {len(self.notebook['cells'])}")
         return found
 
+    def widget_outputs(self) -> list[str]:
+        """The text of every output a saved widget left, once the page has drawn them all: what a learner
+        who opens the chapter before running it sees (the widget's text line, or JupyterLab's error)."""
+        self.page.wait_for_function(
+            """(count) => document.querySelectorAll('.jp-Notebook .jp-Cell').length === count""",
+            arg=len(self.notebook["cells"]), timeout=RENDER_TIMEOUT_MS)
+        # a widget view without its model says "Loading widget..." first, and its error when the manager gives up
+        self.page.wait_for_function(
+            """() => [...document.querySelectorAll('.jp-OutputArea-output')]
+                       .every(o => !o.textContent.includes('Loading widget'))""", timeout=RENDER_TIMEOUT_MS)
+        saved = [i for i, cell in enumerate(self.notebook["cells"]) if any(
+            "application/vnd.jupyter.widget-view+json" in o.get("data", {}) or
+            "".join(o.get("data", {}).get("text/plain", "")).startswith("Run this cell")
+            for o in cell.get("outputs", []))]
+        shown = self.page.evaluate(CELLS_JS)
+        return [" | ".join(o["text"].strip() for o in shown[i]["outputs"]) for i in saved]
+
     def click(self, locator) -> None:
         """Click a widget's button and wait until the kernel has run its handler."""
         before = self._tracker()["clicks"]
@@ -292,6 +316,30 @@ def open_chapter(chapters, request):
     to the end. The test's chapters are kept on its item for the failure hook below."""
     request.node.chapters = []
     return lambda path, fresh=False: chapters(path, fresh, request.node.chapters)
+
+
+@pytest.fixture
+def open_unrun(jupyter_lab, browser, request):
+    """``open_unrun(path)``: the notebook at ``path`` (relative to the repository) as shipped, opened and NOT
+    run, as a learner first meets it. A pristine copy of its own (the other pages may have autosaved their
+    run over the server's copy), trusted, so that every saved output is drawn as it can be at worst."""
+    request.node.chapters = []
+    opened = []
+
+    def get(path: str) -> Chapter:
+        copy = jupyter_lab.root / "unrun" / path
+        copy.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(ROOT / path, copy)
+        relative = copy.relative_to(jupyter_lab.root).as_posix()
+        jupyter_lab.trust(relative)
+        chapter = Chapter(jupyter_lab, browser.new_context(viewport={"width": 1400, "height": 1000}), relative)
+        opened.append(chapter)
+        request.node.chapters.append(chapter)
+        return chapter.open()
+
+    yield get
+    for chapter in opened:
+        chapter.close()
 
 
 @pytest.hookimpl(wrapper=True)

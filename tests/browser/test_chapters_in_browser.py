@@ -38,6 +38,13 @@ def test_chapter_runs_without_errors(open_chapter, name):
     assert open_chapter(f"notebooks/{name}").problems() == []
 
 
+@pytest.mark.parametrize("name", NOTEBOOKS)
+def test_chapter_opened_before_running_shows_its_widgets_as_text_not_errors(open_unrun, name):
+    shown = open_unrun(f"notebooks/{name}").widget_outputs()
+    assert [text for text in shown if "Error displaying widget" in text] == []
+    assert all(text.startswith("Run this cell") for text in shown), shown
+
+
 def fire(chapter) -> list[str]:
     """Click Fire and return the outcome column of the race table the click drew."""
     chapter.page.evaluate(MARK_OLD_TABLES_JS)

@@ -1,4 +1,7 @@
-"""One palette for every view of a race: the table's row tints and the timeline's bars agree."""
+"""One palette for every outcome shown: an Outcome, the race table's row tints and the timeline's bars agree.
+
+Plain data with no imports, so that any layer can colour an outcome without loading a view.
+"""
 
 from __future__ import annotations
 
