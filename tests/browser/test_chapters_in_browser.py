@@ -72,10 +72,10 @@ def test_fire_shows_exactly_one_winner(open_chapter):
 
 
 # Broken on purpose in a running race lab's kernel: each must make the check above fail, or it proves nothing.
-CONDITIONS_IGNORED = """from labkit.front import Front
-_kept_check = Front._check
-Front._check = lambda self, write: None"""
-CONDITIONS_RESTORED = "Front._check = _kept_check"
+CONDITIONS_IGNORED = """from labkit.front import writes
+_kept_check = writes.check
+writes.check = lambda write: None"""
+CONDITIONS_RESTORED = "writes.check = _kept_check"
 FIRE_DISCONNECTED = """import ipywidgets
 fire_buttons = [w for w in list(ipywidgets.Widget.widgets.values())
                 if isinstance(w, ipywidgets.Button) and 'labkit-fire' in w._dom_classes]
