@@ -55,6 +55,17 @@ def test_the_check_command_fails_when_a_key_is_wrong(tmp_path):
     assert len(failures) == 1, failures  # every other proof still agrees
 
 
+
+@pytest.mark.slow
+def test_every_proof_agrees_again_when_run_twice_in_one_lab():
+    """Show me can be clicked twice in one kernel: no proof may rely on what an earlier run left behind
+    (a ClientRequestToken is remembered for 10 minutes of the lab's clock)."""
+    failures = []
+    for question in (q for q in pool() if q.proof):
+        first, second = run_proof(question), run_proof(question)  # shown twice in a row, as a learner may
+        failures += [run.verdict() for run in (first, second) if not run.agrees]
+    assert failures == []
+
 def raw_question(ref: str) -> dict:
     bank, qid = ref.split("/")
     return next(q for q in yaml.safe_load((BANKS / f"{bank}.yaml").read_text())["questions"] if q["id"] == qid)
