@@ -109,8 +109,10 @@ def test_show_me_runs_the_proof_and_shows_what_the_lab_did():
     assert "actions -&gt; accepted: {10: True, 25: True, 100: True, 101: False}" in panel.proof.value
     assert "The lab agrees with the key." in panel.proof.value
     conflicts = QuestionPanel(by_ref(pool())["exam/cf-two-transactions"])
-    conflicts.prove()
-    assert "Not provable in the lab yet" in conflicts.proof.value
+    conflicts.prove()  # a transaction in flight, on the lab's conflict simulation, and said to be simulated
+    assert "simulated: transaction conflicts: on" in conflicts.proof.value
+    assert "reasons [None, TransactionConflict]" in conflicts.proof.value
+    assert "The lab agrees with the key." in conflicts.proof.value
 
 
 # -- spaced repetition -----------------------------------------------------------------------------

@@ -90,7 +90,7 @@ class Report:
         lines += [f"{self.questions} questions checked: shape {'ok' if not self.problems else 'NOT ok'}",
                   f"  {self.proven} of {len(self.runs)} proofs run against the lab agree with their keys",
                   f"  {len(self.documented)} shown by documentation only (the lab cannot show them)",
-                  f"  {len(self.not_yet)} not provable in the lab yet:"]
+                  f"  {len(self.not_yet)} not provable in the lab yet" + (":" if self.not_yet else "")]
         lines += [f"    {q.ref}: {q.not_provable_yet}" for q in self.not_yet]
         lines.append("  by topic: " + ", ".join(f"{t} {n}" for t, n in sorted(self.by_topic.items())))
         lines.append("PASSED" if self.ok else "FAILED")
