@@ -318,3 +318,13 @@ def test_the_import_check_sees_a_circle_and_a_core_module_reaching_a_view():
     drawn_by_the_engine = labkit_imports({"labkit.race.result": "from ..views.timeline import timeline"})
     assert cycle_in(drawn_by_the_engine) != []  # the views import the race engine
     assert {"labkit.views", "labkit.views.widget"} <= reaches(drawn_by_the_engine, "labkit.race")
+
+
+def test_a_scene_remakes_a_table_of_the_same_name_keyed_otherwise(lab):
+    """Chapters that share one lab (the server and endpoint backends) may name one table with other keys."""
+    labkit.reset_table(lab.client, "Orders", "pk")
+    lab.client.put_item(TableName="Orders", Item={"pk": {"S": "someone else's"}})
+    result = race(lab, "state_machine", writers=2, mode="staged")
+    assert result.verdict.held
+    key = lab.client.describe_table(TableName="Orders")["Table"]["KeySchema"]
+    assert key == [{"AttributeName": "OrderId", "KeyType": "HASH"}]

@@ -8,19 +8,22 @@ from __future__ import annotations
 
 from botocore.exceptions import ClientError
 
-from ..tables import create_table, scan_all, wait_for
+from ..tables import create_table, reset_table, scan_all, wait_for
 
 
 def fresh_table(client, table: str, key: str, items: list[dict]) -> None:
-    """Make ``table`` (partition key ``key``, a string) hold exactly ``items`` (DynamoDB JSON)."""
+    """Make ``table`` (partition key ``key``, a string) hold exactly ``items`` (DynamoDB JSON). A table of
+    that name keyed otherwise (another chapter's, on a lab that chapters share) is made again."""
     try:
-        status = client.describe_table(TableName=table)["Table"]["TableStatus"]
+        described = client.describe_table(TableName=table)["Table"]
     except ClientError as error:
         if error.response["Error"]["Code"] != "ResourceNotFoundException":
             raise
         create_table(client, table, key)
     else:
-        if status != "ACTIVE":
+        if described["KeySchema"] != [{"AttributeName": key, "KeyType": "HASH"}]:
+            reset_table(client, table, key)
+        elif described["TableStatus"] != "ACTIVE":
             wait_for(client, table)
     for old in scan_all(client, table):
         client.delete_item(TableName=table, Key={key: {"S": old[key]}})
