@@ -38,6 +38,29 @@ class RawMoto:
         return self._pool[:n]
 
 
+def _route_kept():
+    """Restores, when done, where every client of the process goes: a test (or a module's fixture) that
+    connects another lab, a server or an endpoint, re-routes every client to it, as a learner's second
+    connect() would, and the tests after it must find the route as it was."""
+    from labkit import transport
+
+    kept = transport._Route.endpoint, transport._Route.front
+    yield
+    transport._Route.endpoint, transport._Route.front = kept
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _clients_go_back_after_each_module(lab):
+    """Module scope too: pytest sets a module's fixtures up before any of its tests' and tears them down
+    after them, so a module fixture's connect() is undone here."""
+    yield from _route_kept()
+
+
+@pytest.fixture(autouse=True)
+def _clients_go_back_after_each_test(lab):
+    yield from _route_kept()
+
+
 @pytest.fixture(scope="session")
 def lab():
     if os.environ.get("LABKIT_TEST_AGAINST") == "raw-moto":

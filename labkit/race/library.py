@@ -19,12 +19,12 @@ CATALOGUE: tuple[Scenario, ...] = (
     orders.INVENTORY,
     orders.STATE_MACHINE,
     tasks.TASK_CLAIM,
-    mappers.PYNAMODB_CLAIM,
     bank.BANK_TRANSFER,
     patterns.PAYMENT_TRANSITIONS,
     patterns.ROLE_GRANT,
     patterns.ORDER_CLEANUP,
     patterns.UNIQUE_EMAIL,
+    mappers.PYNAMODB_CLAIM,
 )
 
 _BY_NAME = {scenario.name: scenario for scenario in CATALOGUE}
