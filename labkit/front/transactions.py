@@ -46,10 +46,8 @@ def transact_write_items(front, operation: str, params: dict):
         raise transaction_canceled(reasons)
 
     def commit() -> tuple[dict, float]:
-        apply_all(front.store, planned)
         units: dict[str, float] = {}
-        for write in planned:
-            new = writes.new_item(front.store, write)
+        for write, new in zip(planned, apply_all(front.store, planned)):
             units[write.table.name] = units.get(write.table.name, 0) + 2 * items.write_units(write.old, new)
         if token:
             front.tokens.remember(token, params, where)
@@ -97,18 +95,21 @@ def reason(write: writes.Write) -> dict:
     return {"Code": "None"}
 
 
-def apply_all(store, planned: list) -> None:
-    """Apply every write or none: on a failure midway, put back the items as they were."""
-    done = []
+def apply_all(store, planned: list) -> list:
+    """Apply every write or none: on a failure midway, put back the items as they were. Returns the items
+    as the writes left them, in order."""
+    done, left = [], []
     try:
         for write in planned:
             writes.apply(store, write)
             done.append(write)
-            writes.within_size_limit(write, writes.new_item(store, write))
+            left.append(writes.new_item(store, write))
+            writes.within_size_limit(write, left[-1])
     except BaseException:
         for write in reversed(done):
             store.restore(write.table, write.key, write.old)
         raise
+    return left
 
 
 def _replay_answer(store, params: dict, keys: list) -> tuple[dict, float]:
