@@ -141,8 +141,8 @@ def too_many_batch_requests(limit: int, one_table_over: bool) -> DynamoError:
     return validation("Too many items requested for the BatchWriteItem call")
 
 
-def serialization(message: str) -> DynamoError:
-    return DynamoError("SerializationException", message)
+def serialization(message: str, status: int = 400) -> DynamoError:
+    return DynamoError("SerializationException", message, status)
 
 
 # Messages of the expression checks. They are strings, not errors: a checker gathers several problems and
@@ -238,7 +238,7 @@ MAX_REQUEST_BYTES = 16 * 1024 * 1024  # "up to 16MB of data over the network" (A
 
 
 def unreadable_body() -> DynamoError:
-    return DynamoError("SerializationException", "")
+    return serialization("")
 
 
 def unknown_operation(status: int = 400) -> DynamoError:
@@ -250,15 +250,15 @@ def request_too_large() -> DynamoError:
 
 
 def bad_content_length() -> DynamoError:
-    return DynamoError("SerializationException", "Content-Length must be one whole number of bytes")
+    return serialization("Content-Length must be one whole number of bytes")
 
 
 def truncated_body(length: int) -> DynamoError:
-    return DynamoError("SerializationException", f"The request body ended before its Content-Length of {length} bytes")
+    return serialization(f"The request body ended before its Content-Length of {length} bytes")
 
 
 def no_content_length() -> DynamoError:
-    return DynamoError("SerializationException", "Send the body with a Content-Length, not a Transfer-Encoding", 411)
+    return serialization("Send the body with a Content-Length, not a Transfer-Encoding", 411)
 
 
 def internal_fault(what: str, error: Exception) -> DynamoError:
@@ -268,4 +268,4 @@ def internal_fault(what: str, error: Exception) -> DynamoError:
 
 def bad_http(status: int, reason: str) -> DynamoError:
     """An HTTP request the server cannot read (request line, version, headers), with the HTTP reason."""
-    return DynamoError("SerializationException", reason, status)
+    return serialization(reason, status)
