@@ -249,6 +249,7 @@ class _Headers(dict):
 
 
 _MAX_LINE, _MAX_HEADERS = 65536, 100  # the stdlib's limits (http.client)
+_PHRASES = {status.value: status.phrase for status in HTTPStatus}
 
 
 def _read_headers(rfile) -> _Headers:
@@ -276,7 +277,6 @@ class _Handler(BaseHTTPRequestHandler):
     """
 
     protocol_version = "HTTP/1.1"
-    server_version = SERVER_BANNER
     wbufsize = -1
     disable_nagle_algorithm = True
     timeout = IDLE_SECONDS  # a connection silent this long, or a body that stops arriving, is closed
@@ -404,14 +404,13 @@ class _Handler(BaseHTTPRequestHandler):
         return targets.pop() if len(targets) == 1 else ""  # none, or two that disagree: no operation
 
     def _reply(self, status: int, data: bytes, content_type: str = "application/x-amz-json-1.0") -> None:
-        self.send_response(status)
-        self.send_header("Content-Type", content_type)
-        self.send_header("Content-Length", str(len(data)))
-        if self.close_connection:
-            self.send_header("Connection", "close")
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(data)
+        """The status line, headers and body in one write (the stdlib's send_response and send_header build
+        the same lines one call each)."""
+        close = "Connection: close\r\n" if self.close_connection else ""
+        head = (f"{self.protocol_version} {status} {_PHRASES.get(status, '')}\r\nServer: {SERVER_BANNER}\r\n"
+                f"Date: {self.date_time_string()}\r\nContent-Type: {content_type}\r\n"
+                f"Content-Length: {len(data)}\r\n{close}\r\n").encode("latin-1")
+        self.wfile.write(head if self.command == "HEAD" else head + data)
         self.wfile.flush()
 
     def _discard_unread(self) -> None:

@@ -100,7 +100,7 @@ class Conflicts:
     # -- what requests meet ------------------------------------------------------------------------
 
     def holder(self, table_name: str, key: dict) -> InFlight | None:
-        return self._held.get(item_id(table_name, key))
+        return self._held.get(item_id(table_name, key)) if self._held else None
 
     def check_token(self, token: str, fingerprint: str) -> None:
         """A retry of a transaction still in flight: TransactionInProgress, or a mismatch if it differs."""

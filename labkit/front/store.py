@@ -10,7 +10,7 @@ from __future__ import annotations
 import copy
 
 from moto.dynamodb.models import dynamo_type, dynamodb_backends
-from moto.dynamodb.responses import DynamoHandler
+from moto.dynamodb.responses import DynamoHandler, validate_put_has_gsi_keys_set_to_none
 
 from . import items
 from .errors import KEY_SCHEMA_MISMATCH, invalid_parameter, resource_not_found, validation
@@ -63,12 +63,18 @@ class Store:
         item = self.backend.get_item(table.name, key)
         return None if item is None else copy.deepcopy(item.to_json()["Attributes"])
 
+    def put(self, table, item: dict) -> None:
+        """Store an item the front has checked (values, key, size, condition) in moto's model directly:
+        moto's HTTP handler would parse a condition that is no longer there and render the item back."""
+        validate_put_has_gsi_keys_set_to_none(item, table)
+        self.backend.put_item(table.name, item, overwrite=True)
+
     def restore(self, table, key: dict, old: dict | None) -> None:
         """Put an item back as it was (absent when ``old`` is None)."""
         if old is None:
             self.call("delete_item", {"TableName": table.name, "Key": key})
         else:
-            self.call("put_item", {"TableName": table.name, "Item": copy.deepcopy(old)})
+            self.put(table, copy.deepcopy(old))
 
     # -- keys --------------------------------------------------------------------------------------
 

@@ -104,7 +104,8 @@ def apply(store, write: Write) -> dict:
         if kept:
             params[name] = kept
     if write.kind == "Put":
-        return store.call("put_item", params)
+        store.put(write.table, params["Item"])
+        return {"Attributes": write.old} if write.old and params.get("ReturnValues") == "ALL_OLD" else {}
     if write.kind == "Delete":
         return store.call("delete_item", params)
     if write.kind == "Update":
@@ -116,7 +117,7 @@ def apply(store, write: Write) -> dict:
 
 def _update_key_only(store, write: Write) -> dict:
     if write.old is None:
-        store.call("put_item", {"TableName": write.table.name, "Item": write.key})
+        store.put(write.table, write.key)
     wanted = write.params.get("ReturnValues", "NONE")
     if wanted in ("ALL_NEW", "ALL_OLD") and (write.old or wanted == "ALL_NEW"):
         return {"Attributes": write.old or write.key}
