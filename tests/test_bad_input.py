@@ -171,6 +171,9 @@ WIRE_CASES = [
     ("TransactWriteItems", {"TransactItems": []}, "ValidationException",
      "1 validation error detected: Value '[]' at 'transactItems' failed to satisfy constraint: Member must have "
      "length greater than or equal to 1"),
+    ("Scan", {"TableName": "T", "Limit": 0}, "ValidationException",
+     "1 validation error detected: Value '0' at 'limit' failed to satisfy constraint: Member must have value "
+     "greater than or equal to 1"),
     ("TransactWriteItems", {"TransactItems": [{}]}, "ValidationException",
      "TransactItems can only contain one of Check, Put, Update or Delete"),
 ]

@@ -53,7 +53,7 @@ class TraceEntry:
 class Front:
     """DynamoDB's behaviour over one moto account and region."""
 
-    def __init__(self, region: str = "us-east-1", account: str = DEFAULT_ACCOUNT_ID, creating_seconds: float = 0.5):
+    def __init__(self, region: str = "us-east-1", account: str = DEFAULT_ACCOUNT_ID, creating_seconds: float = 0.1):
         self.lock = threading.RLock()
         self.clock = Clock()
         self.tokens = Tokens(self.clock)

@@ -74,6 +74,9 @@ def check(operation: str, params: dict) -> None:
         elif kind == "invalid length":
             problems.append(f"Value '{_value_at(params, name)}' at '{_wire_path(name)}' failed to satisfy constraint: "
                             f"Member must have length greater than or equal to {details['min_allowed']}")
+        elif kind == "invalid range":
+            problems.append(f"Value '{_value_at(params, name)}' at '{_wire_path(name)}' failed to satisfy constraint: "
+                            f"Member must have value greater than or equal to {details['min_allowed']}")
     if problems:
         count = f"{len(problems)} validation error{'s' if len(problems) > 1 else ''} detected"
         raise validation(f"{count}: " + "; ".join(problems))
