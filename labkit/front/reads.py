@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from . import capacity, expressions, items, projection
-from .writes import PLACEHOLDER
+from .writes import keep_used_placeholders
 
 _PROJECTION_KEYS = ("ProjectionExpression", "AttributesToGet")
 
@@ -28,11 +28,7 @@ def query_or_scan(front, operation: str, params: dict) -> tuple[dict, float]:
         params = {k: v for k, v in params.items() if k not in _PROJECTION_KEYS}
         if params.get("Select") == "SPECIFIC_ATTRIBUTES":
             del params["Select"]
-        # the names only the projection used would now be unused, which moto refuses
-        used = set(PLACEHOLDER.findall(" ".join(params.get(k, "") for k in ("KeyConditionExpression", "FilterExpression"))))
-        names = {k: v for k, v in (params.pop("ExpressionAttributeNames", None) or {}).items() if k in used}
-        if names:
-            params["ExpressionAttributeNames"] = names
+        keep_used_placeholders(params, "KeyConditionExpression", "FilterExpression")  # not the projection's
     result = front.store.call(operation.lower(), params)
     if paths is not None and "Items" in result:
         result["Items"] = [projection.project(item, paths) for item in result["Items"]]

@@ -7,11 +7,11 @@ Handlers take the front and the request, and return (answer, capacity units cons
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field
 
 from . import capacity, expressions, items, legacy
+from .conflicts import item_id
 from .errors import (DUPLICATE_KEYS, RETURN_VALUES_PUT_DELETE, UPDATED_ITEM_TOO_LARGE, DynamoError,
                      conditional_check_failed, throughput_exceeded, too_many_batch_requests, transaction_conflict,
                      validation)
@@ -94,25 +94,28 @@ def check(write: Write) -> None:
                                  write.params.get("ExpressionAttributeValues"))
 
 
-def apply(store, write: Write) -> dict:
-    """Carry out a checked write in moto, without the condition the front has already decided."""
-    params = {k: v for k, v in write.params.items() if k not in _CONDITION_KEYS and k != "ReturnConsumedCapacity"}
-    # moto rejects placeholders its part of the request no longer uses, so keep only the update's own
-    used = set(PLACEHOLDER.findall(params.get("UpdateExpression", "")))
+def keep_used_placeholders(params: dict, *expressions: str) -> None:
+    """Drop the placeholders that the named expressions of ``params`` do not use: moto refuses placeholders
+    its part of a request no longer uses (the front has decided the condition, or projects by itself)."""
+    used = set(PLACEHOLDER.findall(" ".join(params.get(key) or "" for key in expressions)))
     for name in ("ExpressionAttributeNames", "ExpressionAttributeValues"):
         kept = {k: v for k, v in (params.pop(name, None) or {}).items() if k in used}
         if kept:
             params[name] = kept
+
+
+def apply(store, write: Write) -> dict:
+    """Carry out a checked write in moto, without the condition the front has already decided."""
     if write.kind == "Put":
-        store.put(write.table, params["Item"])
-        return {"Attributes": write.old} if write.old and params.get("ReturnValues") == "ALL_OLD" else {}
-    if write.kind == "Delete":
-        return store.call("delete_item", params)
-    if write.kind == "Update":
-        if write.update is None:  # UpdateItem with only a Key: DynamoDB creates the key-only item
-            return _update_key_only(store, write)
-        return store.call("update_item", params)
-    return {}
+        store.put(write.table, write.params["Item"])
+        return {"Attributes": write.old} if write.old and write.params.get("ReturnValues") == "ALL_OLD" else {}
+    if write.kind == "ConditionCheck":
+        return {}
+    if write.kind == "Update" and write.update is None:  # UpdateItem with only a Key: the key-only item
+        return _update_key_only(store, write)
+    params = {k: v for k, v in write.params.items() if k not in _CONDITION_KEYS and k != "ReturnConsumedCapacity"}
+    keep_used_placeholders(params, "UpdateExpression")
+    return store.call("delete_item" if write.kind == "Delete" else "update_item", params)
 
 
 def _update_key_only(store, write: Write) -> dict:
@@ -180,7 +183,7 @@ def batch_write_item(front, operation: str, params: dict) -> tuple[dict, float]:
             else:
                 item, key = None, store.checked_key(table, request["DeleteRequest"]["Key"])
                 request = {"DeleteRequest": {"Key": key}}
-            ident = json.dumps(key, sort_keys=True)
+            ident = item_id(name, key)
             if ident in cost:
                 raise validation(DUPLICATE_KEYS)
             cost[ident] = items.write_units(store.get(table, key), item)
