@@ -20,7 +20,7 @@ from labkit.cli import OUTPUT_METADATA, CliRun, as_boto3, as_cli, run_cli
 from test_notebooks_rerun import sanitizers
 
 ROOT = Path(__file__).resolve().parents[1]
-CHAPTER = ROOT / "notebooks" / "02_cli_tutorial.ipynb"
+CHAPTER = ROOT / "notebooks" / "01_cli_tutorial.ipynb"
 AWS = Path(sys.executable).with_name("aws.exe" if os.name == "nt" else "aws")
 ENDPOINT = re.compile(r"( \\\n    | )--endpoint-url http://127\.0\.0\.1:\d+$")
 CONDITION_FAILED = ("\nAn error occurred (ConditionalCheckFailedException) when calling the PutItem operation: "

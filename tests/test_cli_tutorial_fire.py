@@ -12,7 +12,7 @@ from bs4 import BeautifulSoup
 import labkit
 from labkit.views import FIRE_CLASS, fire_widget
 
-CHAPTER = Path(__file__).resolve().parents[1] / "notebooks" / "02_cli_tutorial.ipynb"
+CHAPTER = Path(__file__).resolve().parents[1] / "notebooks" / "01_cli_tutorial.ipynb"
 PNG = b"\x89PNG\r\n\x1a\n"
 WRITERS = 12
 

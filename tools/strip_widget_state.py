@@ -6,8 +6,8 @@ saved widget state (``metadata.widgets``) and the widget-view data of every outp
 text: the widget's own ``saved_text`` ("Run this cell to get the race lab.", see labkit/views/saved.py),
 or, for a widget that does not set one, a line that says the same.
 
-    PYTHONPATH=$PWD jupyter nbconvert --to notebook --execute --inplace notebooks/01_race_lab.ipynb
-    PYTHONPATH=$PWD python tools/strip_widget_state.py notebooks/01_race_lab.ipynb
+    PYTHONPATH=$PWD jupyter nbconvert --to notebook --execute --inplace notebooks/02_race_lab.ipynb
+    PYTHONPATH=$PWD python tools/strip_widget_state.py notebooks/02_race_lab.ipynb
 
 ``--check`` changes nothing and exits 1 if a notebook still holds widget state (for CI).
 """

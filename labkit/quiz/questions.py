@@ -28,8 +28,8 @@ SUFFIXES = (".json", ".yaml")
 # The chapter banks in teaching order: bank -> (notebook, the topic of a question that names none). A bank
 # not listed here still joins the pool, after these, under its own name.
 CHAPTERS = {
-    "start_here": ("00_start_here", "conditional-writes"), "race_lab": ("01_race_lab", "optimistic-locking"),
-    "cli_tutorial": ("02_cli_tutorial", "conditional-writes"),
+    "start_here": ("00_start_here", "conditional-writes"), "cli_tutorial": ("01_cli_tutorial", "conditional-writes"),
+    "race_lab": ("02_race_lab", "optimistic-locking"),
     "conditions": ("03_condition_expressions", "conditional-writes"), "patterns": ("04_patterns", "optimistic-locking"),
     "workers": ("05_workers_and_mappers", "conditional-writes"), "batches": ("06_batches_and_retries", "batch-writes"),
     "transactions": ("07_transactions", "transactions"), "myths": ("08_myths", "myths"),

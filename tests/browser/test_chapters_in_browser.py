@@ -14,7 +14,7 @@ pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parents[2]
 RENDER_TIMEOUT_MS = 15_000  # what the kernel sent after a click, drawn by the page
 NOTEBOOKS = sorted(p.name for p in (ROOT / "notebooks").glob("*.ipynb"))
-RACE_LAB = "notebooks/01_race_lab.ipynb"
+RACE_LAB = "notebooks/02_race_lab.ipynb"
 SCORE = re.compile(r"Score: (\d+) / (\d+)")
 
 

@@ -9,7 +9,7 @@ from test_chapters_in_browser import assert_one_winner, fire
 
 pytestmark = pytest.mark.browser
 
-CHAPTER = "notebooks/02_cli_tutorial.ipynb"
+CHAPTER = "notebooks/01_cli_tutorial.ipynb"
 
 # Each command's output as the page draws it: the terminal column's text, and what it shows from stderr.
 TERMINALS_JS = """() => [...document.querySelectorAll('table.labkit-cli')].map(t => ({

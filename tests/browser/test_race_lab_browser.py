@@ -16,7 +16,7 @@ import pytest
 pytestmark = pytest.mark.browser
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-RACE_LAB = "notebooks/01_race_lab.ipynb"
+RACE_LAB = "notebooks/02_race_lab.ipynb"
 HEIGHT_BOUND_PX = 1800  # the whole widget: controls, summary, timeline, attempts box and history
 WIDTHS = (1400, 1024)
 
