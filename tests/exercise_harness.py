@@ -35,13 +35,16 @@ def run_cell(source: str, namespace: dict) -> str:
     return printed.getvalue() + ("" if value is None else repr(value))
 
 
-def run_all(chapter: str, namespace: dict | None = None, replace: dict[str, str] | None = None) -> dict:
-    """Every code cell of the chapter, in order (Run All), in ``namespace``; ``replace`` swaps a cell's source
-    for another (an exercise's answer). Returns the namespace."""
-    namespace = {"display": lambda *_, **__: None} if namespace is None else namespace
+def run_all(chapter: str, replace: dict[str, str] | None = None, shown: dict[str, str] | None = None) -> dict:
+    """Every code cell of the chapter, in order (Run All), in a new namespace; ``replace`` swaps a cell's
+    source for another (an exercise's answer); ``shown`` collects what each cell showed, by its source.
+    Returns the namespace."""
+    namespace = {"display": lambda *_, **__: None}
     for cell in nbformat.read(NOTEBOOKS / chapter, as_version=4).cells:
         if cell.cell_type == "code":
-            run_cell((replace or {}).get(cell.source, cell.source), namespace)
+            text = run_cell((replace or {}).get(cell.source, cell.source), namespace)
+            if shown is not None:
+                shown[cell.source] = text
     return namespace
 
 

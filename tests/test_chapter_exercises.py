@@ -11,7 +11,7 @@ import pytest
 from exercise_harness import answer, exercises, run_all, run_cell
 
 START, CLI, RACE = "00_start_here.ipynb", "01_cli_tutorial.ipynb", "02_race_lab.ipynb"
-CHAPTERS = [START]
+CHAPTERS = [START, CLI]
 
 # (chapter, exercise number, a wrong answer, what "Not yet" must say)
 WRONG = [
@@ -29,6 +29,37 @@ WRONG = [
      "ConditionalCheckFailedException"),
     (START, 1, 'MUST_EXIST = "Username = :alice"',
      "DynamoDB refused the request: ValidationException: "),
+    (CLI, 0, '''bob_command = """aws dynamodb put-item --table-name Users \\
+    --item '{"Username": {"S": "bob"}, "Email": {"S": "bob@example.com"}, "Role": {"S": "member"}}'"""''',
+     "the second run should be refused by a condition"),
+    (CLI, 0, '''bob_command = """aws dynamodb put-item --table-name Users \\
+    --item '{"Username": {"S": "bob"}, "Email": {"S": "bob@example.com"}, "Role": {"S": "member"}}' \\
+    --condition-expression "attribute_not_exists(:name)" """''',
+     "the first run should create bob; it exited with 255: An error occurred (ValidationException)"),
+    (CLI, 0, 'bob_command = "aws s3 ls"', "the lab answers `aws dynamodb ...` commands"),
+    (CLI, 1, '''def change_role(client, username, expected, new):
+    return client.update_item(TableName="Users", Key={"Username": {"S": username}},
+        UpdateExpression="SET Role = :new", ConditionExpression="Role = :expected",
+        ExpressionAttributeValues={":new": {"S": new}, ":expected": {"S": expected}}, ReturnValues="ALL_NEW")''',
+     "DynamoDB refused the request: ValidationException: Invalid UpdateExpression: Attribute name is a reserved "
+     "keyword; reserved keyword: Role"),
+    (CLI, 1, '''def change_role(client, username, expected, new):
+    return client.update_item(TableName="Users", Key={"Username": {"S": username}},
+        UpdateExpression="SET #role = :new", ExpressionAttributeNames={"#role": "Role"},
+        ExpressionAttributeValues={":new": {"S": new}}, ReturnValues="ALL_NEW")''',
+     "carol is an admin now, so a change that still expects 'member' must be refused, but it succeeded"),
+    (CLI, 1, '''def change_role(client, username, expected, new):
+    return client.update_item(TableName="Users", Key={"Username": {"S": username}},
+        UpdateExpression="SET #role = :new", ConditionExpression="#role = :expected",
+        ExpressionAttributeNames={"#role": "Role"},
+        ExpressionAttributeValues={":new": {"S": new}, ":expected": {"S": expected}}, ReturnValues="UPDATED_NEW")''',
+     'the answer should hold the whole item after the update (ReturnValues="ALL_NEW"); it holds {\'Role\': \'admin\'}'),
+    (CLI, 1, '''def change_role(client, username, expected, new):
+    client.update_item(TableName="Users", Key={"Username": {"S": username}},
+        UpdateExpression="SET #role = :new", ConditionExpression="#role = :expected",
+        ExpressionAttributeNames={"#role": "Role"},
+        ExpressionAttributeValues={":new": {"S": new}, ":expected": {"S": expected}}, ReturnValues="ALL_NEW")''',
+     "change_role returned None: return what update_item answers"),
 ]
 
 _ran: dict[str, dict] = {}
@@ -62,10 +93,10 @@ def test_a_wrong_answer_is_told_why_and_the_solution_passes_after_it(chapter, nu
 @pytest.mark.parametrize("chapter", CHAPTERS)
 def test_every_solution_passes_after_run_all_and_after_the_other_exercises(chapter):
     chapter_exercises = exercises(chapter)
-    namespace = run_all(chapter)  # Run All as shipped, then every exercise solved, in order and in reverse
-    for exercise in chapter_exercises + chapter_exercises[::-1]:
-        assert answer(namespace, exercise, exercise.solution).startswith("Right: ")
     # Run All with each answer written into its cell (after the cell's own code, which the answer may redefine)
-    solved = run_all(chapter, replace={e.fill_in: f"{e.fill_in}\n{e.solution}" for e in chapter_exercises})
-    for exercise in chapter_exercises:
+    shown: dict[str, str] = {}
+    solved = run_all(chapter, replace={e.fill_in: f"{e.fill_in}\n{e.solution}" for e in chapter_exercises}, shown=shown)
+    assert all(shown[exercise.check].startswith("Right: ") for exercise in chapter_exercises), shown
+    # then every check again, after the whole chapter (its last cells too) and after each other, both ways round
+    for exercise in chapter_exercises + chapter_exercises[::-1]:
         assert run_cell(exercise.check, solved).startswith("Right: ")
