@@ -17,7 +17,9 @@ A check cell in a chapter reads::
 
     check(sign_up_twice, setup=bob_is_free)
 
-It shows ``Right: the first sign-up created bob; ...`` or ``Not yet: <why>``. A request DynamoDB refused
+It shows ``Right: the first sign-up created bob; ...`` or ``Not yet: <why>``. A check that races the
+learner's request calls ``expect_only(race(...).frame)`` first, so that a request DynamoDB refused is told
+by its reason rather than by a count of winners. A request DynamoDB refused
 and nobody caught reads ``Not yet: DynamoDB refused the request: ValidationException: <its message>``;
 a request botocore would not send, or any other error of the learner's code, gets one line too, never a
 traceback. ``check`` returns a :class:`Checked` (``.passed``, ``.message``), which is what tests assert on.
@@ -82,6 +84,14 @@ def expect_outcome(outcome: Outcome, want: str, why: str) -> None:
     and what DynamoDB really answered, with its message."""
     if outcome.label != want:
         raise NotYet(f"{why}, but {describe(outcome)}")
+
+
+def expect_only(frame, outcomes=("succeeded", "ConditionalCheckFailedException")) -> None:
+    """Raise NotYet with DynamoDB's code and message when an attempt of a race (``race(...).frame``) ended
+    otherwise than ``outcomes``: a refused request is a row of the race, not an exception."""
+    other = frame[~frame["outcome"].isin(outcomes)]
+    if len(other):
+        raise NotYet(refusal(other["outcome"].iloc[0], other["message"].iloc[0]))
 
 
 def check(verify: Callable[[], str | None], *, setup: Callable[[], None] | None = None,

@@ -4,7 +4,8 @@ included, never a traceback; and a check's set-up runs before its verification, 
 from __future__ import annotations
 
 import labkit
-from labkit.exercises import NotYet, answered, check, expect, expect_outcome
+from labkit.exercises import NotYet, answered, check, expect, expect_only, expect_outcome
+from labkit.race import race
 
 
 def test_a_refused_request_is_reported_with_dynamodbs_code_and_message(client, table):
@@ -58,3 +59,17 @@ def test_unanswered_assertions_botocore_and_python_errors_each_get_one_line(clie
         raise NotYet("said plainly")
 
     assert check(raises_not_yet).message == "Not yet: said plainly"
+
+
+def test_a_refusal_in_a_race_is_told_by_dynamodbs_reason(lab, client, table):
+    def unused_value(writer, client):
+        return client.put_item(TableName=table, Item={"pk": {"S": "a"}}, ConditionExpression="attribute_not_exists(pk)",
+                               ExpressionAttributeValues={":member": {"S": "member"}})
+
+    message = check(lambda: expect_only(race(lab, unused_value, writers=2, mode="staged").frame)).message
+    assert message == ("Not yet: DynamoDB refused the request: ValidationException: Value provided in "
+                       "ExpressionAttributeValues unused in expressions: keys: {:member}")
+    guarded = race(lab, lambda writer, client: client.put_item(TableName=table, Item={"pk": {"S": "b"}},
+                                                               ConditionExpression="attribute_not_exists(pk)"),
+                   writers=3, mode="staged")
+    assert check(lambda: expect_only(guarded.frame)).passed
