@@ -73,13 +73,14 @@ TRACKER_JS = """(path) => {
 }"""
 
 # The page has drawn all that the kernel answered: every cell in place, as many numbered prompts as replies
-# that carried an execution count, none still running, no widget still loading.
+# that carried an execution count, none still running, no widget still loading, every picture loaded.
 DRAWN_JS = """([cells]) => {
   const shown = document.querySelectorAll('.jp-Notebook .jp-Cell');
   const prompts = [...document.querySelectorAll('.jp-Notebook .jp-CodeCell .jp-InputPrompt')].map(p => p.textContent);
   return shown.length === cells && !prompts.some(p => p.includes('[*]'))
     && prompts.filter(p => /\\[\\d+\\]/.test(p)).length >= window.__labkit.counted
-    && ![...document.querySelectorAll('.jp-OutputArea-output')].some(o => o.textContent.includes('Loading widget'));
+    && ![...document.querySelectorAll('.jp-OutputArea-output')].some(o => o.textContent.includes('Loading widget'))
+    && [...document.querySelectorAll('.jp-OutputArea-output img')].every(i => i.complete);
 }"""
 
 # Each cell of the open notebook as the page shows it: kind, prompt, and every output's MIME type and text.
@@ -90,6 +91,18 @@ CELLS_JS = """() => [...document.querySelectorAll('.jp-Notebook .jp-Cell')].map(
     mime: o.getAttribute('data-mime-type'), text: o.textContent})),
 }))"""
 
+
+# Every cell's output area as drawn: its height, less the outputs that hold a chapter's check-yourself quiz
+# (the quiz widget, recognised by its score line: a form of questions, allowed to be long). An output that
+# scrolls inside a box of its own counts at the height of its box, which is what the page takes.
+OUTPUT_HEIGHTS_JS = """(quizMarker) => [...document.querySelectorAll('.jp-Notebook .jp-Cell')].map((cell, index) => {
+  const area = cell.querySelector('.jp-Cell-outputArea');
+  if (!area || !area.children.length) return null;
+  const quiz = [...area.children].filter(o => o.querySelector(quizMarker))
+    .reduce((sum, o) => sum + o.getBoundingClientRect().height, 0);
+  return {cell: index, height: Math.round(area.getBoundingClientRect().height - quiz), quiz: Math.round(quiz)};
+}).filter(Boolean)"""
+QUIZ_MARKER = ".labkit-quiz-score"  # labkit.quiz.SCORE_CLASS: only the chapters' check-yourself quizzes have it
 
 def chromium_executable() -> str:
     found = os.environ.get("LABKIT_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
@@ -276,6 +289,24 @@ class Chapter:
             for o in cell.get("outputs", []))]
         shown = self.page.evaluate(CELLS_JS)
         return [" | ".join(o["text"].strip() for o in shown[i]["outputs"]) for i in saved]
+
+    def output_heights(self) -> list[dict]:
+        """Every output area's drawn height in px (``OUTPUT_HEIGHTS_JS``), once the page has drawn it all."""
+        self.wait_until_drawn()
+        return self.page.evaluate(OUTPUT_HEIGHTS_JS, QUIZ_MARKER)
+
+    def screenshot_output(self, cell: int, path: Path, height: int = 2000) -> None:
+        """The top of a cell's output, in a window ``height`` px tall, at the page's width."""
+        width = self.page.viewport_size["width"]
+        self.page.set_viewport_size({"width": width, "height": height})
+        try:
+            area = self.page.locator(".jp-Notebook .jp-Cell").nth(cell).locator(".jp-Cell-outputArea").first
+            area.evaluate("a => a.scrollIntoView({block: 'start'})")
+            self.page.wait_for_timeout(300)  # JupyterLab lays the notebook out again after a resize
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self.page.screenshot(path=str(path))
+        finally:
+            self.page.set_viewport_size({"width": width, "height": 1000})
 
     def click(self, locator) -> None:
         """Click a widget's button and wait until the kernel has run its handler."""
