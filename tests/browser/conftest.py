@@ -433,6 +433,14 @@ def open_unrun(jupyter_lab, browser, request):
         chapter.close()
 
 
+def pytest_collection_modifyitems(items):
+    """Every test in this folder drives the browser: ``-m "not browser"`` leaves them all out."""
+    here = Path(__file__).parent
+    for item in items:
+        if item.path.is_relative_to(here):
+            item.add_marker(pytest.mark.browser)
+
+
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item, call):
     """On a failure, keep what the browser showed: a screenshot and the page's HTML."""
