@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Set up and run the Conditional Writes Lab on a machine with Python 3.11+.
 
-    python3 run.py lab     # open the workbook in JupyterLab
-    python3 run.py test    # run every test: labkit, the notebooks, the AWS CLI, a real browser
+    python3 run.py lab          # open the workbook in JupyterLab
+    python3 run.py test         # run every test: labkit, the notebooks, the AWS CLI, a real browser, Binder
+    python3 run.py test quick   # the same without the browser and Binder tests (no Chromium needed)
 
 Both create ``.venv`` and install ``requirements.txt`` into it the first time (and again when the file
 changes). ``test`` also installs Debian's ``chromium`` for the browser tests when it is missing and the
@@ -23,6 +24,7 @@ ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 PYTHON = BIN / ("python.exe" if os.name == "nt" else "python")
+QUICK = "not browser and not binder"  # pytest markers: what `test quick` leaves out
 
 
 def ensure_venv() -> None:
@@ -56,7 +58,10 @@ def main(argv: list[str]) -> int:
     if command == "lab":
         as_root = ["--allow-root"] if hasattr(os, "geteuid") and os.geteuid() == 0 else []  # containers, Binder-like VMs
         return subprocess.call([BIN / "jupyter", "lab", "notebooks/00_start_here.ipynb", *as_root, *rest], cwd=ROOT)
-    ensure_chromium()
+    if rest[:1] == ["quick"]:
+        rest = ["-m", QUICK, *rest[1:]]
+    else:
+        ensure_chromium()
     return subprocess.call([PYTHON, "-m", "pytest", "tests", "notebooks", "--nbval",
                             "--nbval-sanitize-with", "tests/nbval_sanitize.cfg", *rest], cwd=ROOT)
 

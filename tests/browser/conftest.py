@@ -22,6 +22,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
@@ -38,25 +39,48 @@ LAB_SETTINGS = {
 }
 
 # Installed in each page: follows the kernel's messages, so that a test waits for the kernel to have
-# finished what a click or "Run All" asked for (its idle status for that request), not for a guessed time.
+# finished what a click or "Run All" asked for, not for a guessed time. A cell's request is finished when both
+# its reply (shell channel) and its idle status (iopub) have come, as JupyterLab itself waits: the two
+# channels reach the page in either order. A click (a comm message) has no reply, only its idle status.
+# ``counted`` is how many cells' requests (not a test's own ``execute``) the kernel answered: how many
+# prompts the page must number.
 TRACKER_JS = """(path) => {
   const panel = [...jupyterapp.shell.widgets('main')].find(w => w.context && w.context.path === path);
   const kernel = panel.sessionContext.session.kernel;
-  const t = window.__labkit = {executes: 0, clicks: 0, errors: 0, pending: new Set()};
+  const t = window.__labkit = {executes: 0, clicks: 0, errors: 0, counted: 0, numbered: new Set(), pending: new Map()};
+  const arrived = (parent, what) => { const left = t.pending.get(parent);
+    if (left) { left.delete(what); if (left.size === 0) t.pending.delete(parent); } };
   kernel.anyMessage.connect((_, {msg, direction}) => {
     const type = msg.header.msg_type;
-    if (direction === 'send' && (type === 'execute_request'
-        || (type === 'comm_msg' && msg.content.data && msg.content.data.method === 'custom'))) {
-      t.pending.add(msg.header.msg_id);
-      if (type === 'execute_request') t.executes++; else t.clicks++;
+    if (direction === 'send' && type === 'execute_request') {
+      t.pending.set(msg.header.msg_id, new Set(['reply', 'idle']));
+      t.executes++;
+      if (msg.content.store_history !== false) t.numbered.add(msg.header.msg_id);
+    }
+    if (direction === 'send' && type === 'comm_msg' && msg.content.data && msg.content.data.method === 'custom') {
+      t.pending.set(msg.header.msg_id, new Set(['idle']));
+      t.clicks++;
     }
     if (direction !== 'recv') return;
     const parent = msg.parent_header && msg.parent_header.msg_id;
-    if (type === 'status' && msg.content.execution_state === 'idle') t.pending.delete(parent);
-    if (type === 'execute_reply' && msg.content.status === 'error') t.errors++;
-    if (type === 'execute_reply' && msg.content.status === 'aborted') t.pending.delete(parent);
+    if (type === 'status' && msg.content.execution_state === 'idle') arrived(parent, 'idle');
+    if (type !== 'execute_reply') return;
+    if (msg.content.status === 'error') t.errors++;
+    if (msg.content.status !== 'aborted' && t.numbered.delete(parent)) t.counted++;
+    if (msg.content.status === 'aborted') t.pending.delete(parent); else arrived(parent, 'reply');
   });
   return kernel.id;
+}"""
+
+# The page has drawn all that the kernel answered: every cell in place, as many numbered prompts as replies
+# that carried an execution count, none still running, no widget still loading, every picture loaded.
+DRAWN_JS = """([cells]) => {
+  const shown = document.querySelectorAll('.jp-Notebook .jp-Cell');
+  const prompts = [...document.querySelectorAll('.jp-Notebook .jp-CodeCell .jp-InputPrompt')].map(p => p.textContent);
+  return shown.length === cells && !prompts.some(p => p.includes('[*]'))
+    && prompts.filter(p => /\\[\\d+\\]/.test(p)).length >= window.__labkit.counted
+    && ![...document.querySelectorAll('.jp-OutputArea-output')].some(o => o.textContent.includes('Loading widget'))
+    && [...document.querySelectorAll('.jp-OutputArea-output img')].every(i => i.complete);
 }"""
 
 # Each cell of the open notebook as the page shows it: kind, prompt, and every output's MIME type and text.
@@ -67,6 +91,18 @@ CELLS_JS = """() => [...document.querySelectorAll('.jp-Notebook .jp-Cell')].map(
     mime: o.getAttribute('data-mime-type'), text: o.textContent})),
 }))"""
 
+
+# Every cell's output area as drawn: its height, less the outputs that hold a chapter's check-yourself quiz
+# (the quiz widget, recognised by its score line: a form of questions, allowed to be long). An output that
+# scrolls inside a box of its own counts at the height of its box, which is what the page takes.
+OUTPUT_HEIGHTS_JS = """(quizMarker) => [...document.querySelectorAll('.jp-Notebook .jp-Cell')].map((cell, index) => {
+  const area = cell.querySelector('.jp-Cell-outputArea');
+  if (!area || !area.children.length) return null;
+  const quiz = [...area.children].filter(o => o.querySelector(quizMarker))
+    .reduce((sum, o) => sum + o.getBoundingClientRect().height, 0);
+  return {cell: index, height: Math.round(area.getBoundingClientRect().height - quiz), quiz: Math.round(quiz)};
+}).filter(Boolean)"""
+QUIZ_MARKER = ".labkit-quiz-score"  # labkit.quiz.SCORE_CLASS: only the chapters' check-yourself quizzes have it
 
 def chromium_executable() -> str:
     found = os.environ.get("LABKIT_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
@@ -183,7 +219,7 @@ class Chapter:
         return self
 
     def _tracker(self) -> dict:
-        return self.page.evaluate("() => ({...window.__labkit, pending: window.__labkit.pending.size})")
+        return self.page.evaluate("() => ({...window.__labkit, pending: window.__labkit.pending.size, numbered: 0})")
 
     def run_all(self) -> "Chapter":
         """Run > Run All Cells, as a learner would, then wait until the kernel has answered every cell."""
@@ -196,12 +232,30 @@ class Chapter:
             """([runnable, allowed]) => { const t = window.__labkit;
                  return t.pending.size === 0 && (t.executes >= runnable || t.errors > allowed); }""",
             arg=[runnable, allowed_errors], timeout=RUN_TIMEOUT_MS, polling=200)
+        self.wait_until_drawn()
         return self
+
+    def wait_until_drawn(self) -> None:
+        """Wait for what the learner sees, not only for the kernel: the kernel's last idle status can reach
+        the page before JupyterLab has numbered the last prompts (``[*]`` on a loaded machine) or drawn the
+        last widgets. Done when every cell the kernel answered shows a number, none shows ``[*]``, and no
+        output still says "Loading widget"."""
+        try:
+            self.page.wait_for_function(DRAWN_JS, arg=[len(self.notebook["cells"])], timeout=RENDER_TIMEOUT_MS,
+                                        polling=100)
+        except PlaywrightTimeout as error:
+            prompts = [c["prompt"] for c in self.shown() if c["code"]]
+            raise AssertionError(f"{self.path}: the kernel answered {self._tracker()['counted']} cells but the page "
+                                 f"still shows the prompts {prompts}") from error
+
+    def shown(self) -> list[dict]:
+        """Every cell as the page shows it (``CELLS_JS``)."""
+        return self.page.evaluate(CELLS_JS)
 
     def problems(self) -> list[str]:
         """What a learner would see go wrong: tracebacks outside cells tagged raises-exception, widgets that
         failed to draw, cells that never ran."""
-        shown = self.page.evaluate(CELLS_JS)
+        shown = self.shown()
         found = []
         for number, (cell, seen) in enumerate(zip(self.notebook["cells"], shown)):
             if cell["cell_type"] != "code":
@@ -235,6 +289,24 @@ class Chapter:
             for o in cell.get("outputs", []))]
         shown = self.page.evaluate(CELLS_JS)
         return [" | ".join(o["text"].strip() for o in shown[i]["outputs"]) for i in saved]
+
+    def output_heights(self) -> list[dict]:
+        """Every output area's drawn height in px (``OUTPUT_HEIGHTS_JS``), once the page has drawn it all."""
+        self.wait_until_drawn()
+        return self.page.evaluate(OUTPUT_HEIGHTS_JS, QUIZ_MARKER)
+
+    def screenshot_output(self, cell: int, path: Path, height: int = 2000) -> None:
+        """The top of a cell's output, in a window ``height`` px tall, at the page's width."""
+        width = self.page.viewport_size["width"]
+        self.page.set_viewport_size({"width": width, "height": height})
+        try:
+            area = self.page.locator(".jp-Notebook .jp-Cell").nth(cell).locator(".jp-Cell-outputArea").first
+            area.evaluate("a => a.scrollIntoView({block: 'start'})")
+            self.page.wait_for_timeout(300)  # JupyterLab lays the notebook out again after a resize
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self.page.screenshot(path=str(path))
+        finally:
+            self.page.set_viewport_size({"width": width, "height": 1000})
 
     def click(self, locator) -> None:
         """Click a widget's button and wait until the kernel has run its handler."""
@@ -319,6 +391,25 @@ def open_chapter(chapters, request):
 
 
 @pytest.fixture
+def open_page(jupyter_lab, browser, request):
+    """``open_page(path, init_script=None)``: the notebook at ``path`` under the server's root, opened and not
+    run in a page of its own, with ``init_script`` run first in the page (a test that changes the page)."""
+    request.node.chapters = []
+
+    def get(path: str, init_script: str | None = None) -> Chapter:
+        context = browser.new_context(viewport={"width": 1400, "height": 1000})
+        if init_script:
+            context.add_init_script(init_script)
+        chapter = Chapter(jupyter_lab, context, path)
+        request.node.chapters.append(chapter)
+        return chapter.open()
+
+    yield get
+    for chapter in request.node.chapters:
+        chapter.close()
+
+
+@pytest.fixture
 def open_unrun(jupyter_lab, browser, request):
     """``open_unrun(path)``: the notebook at ``path`` (relative to the repository) as shipped, opened and NOT
     run, as a learner first meets it. A pristine copy of its own (the other pages may have autosaved their
@@ -340,6 +431,14 @@ def open_unrun(jupyter_lab, browser, request):
     yield get
     for chapter in opened:
         chapter.close()
+
+
+def pytest_collection_modifyitems(items):
+    """Every test in this folder drives the browser: ``-m "not browser"`` leaves them all out."""
+    here = Path(__file__).parent
+    for item in items:
+        if item.path.is_relative_to(here):
+            item.add_marker(pytest.mark.browser)
 
 
 @pytest.hookimpl(wrapper=True)

@@ -116,6 +116,36 @@ def test_the_error_check_sees_tracebacks_and_skipped_cells(jupyter_lab, open_cha
     assert "RuntimeError: the lab broke" in problems[0]
 
 
+# In the page, before JupyterLab starts: every execute_reply the kernel sends reaches JupyterLab 1.5 s late,
+# after the cell's idle status, as happens on a loaded machine where the shell and iopub channels race.
+LATE_REPLIES_JS = """(() => {
+  const Native = window.WebSocket;
+  const late = data => (typeof data === 'string' ? data : new TextDecoder().decode(data)).includes('execute_reply');
+  window.WebSocket = class extends Native {
+    set onmessage(handler) {
+      super.onmessage = event => late(event.data) ? setTimeout(() => handler(event), 1500) : handler(event);
+    }
+    get onmessage() { return super.onmessage; }
+  };
+})();"""
+
+
+def test_run_all_waits_for_the_page_to_draw_what_the_kernel_answered(jupyter_lab, open_page):
+    """A clean clone's run once read a chapter's last prompt as ``[*]`` although the kernel had answered: the
+    test had taken the idle status for the end. Here every reply comes late; every prompt must still be read
+    numbered and every output drawn."""
+    import nbformat
+
+    cells = [nbformat.v4.new_code_cell(f"import ipywidgets; ipywidgets.HTML('<b>cell {n}</b>')") for n in range(6)]
+    notebook = nbformat.v4.new_notebook(cells=cells)
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    (jupyter_lab.root / "detector").mkdir(exist_ok=True)
+    nbformat.write(notebook, jupyter_lab.root / "detector" / "late_replies.ipynb")
+    chapter = open_page("detector/late_replies.ipynb", init_script=LATE_REPLIES_JS)
+    assert chapter.run_all().problems() == []
+    assert [o["text"] for c in chapter.shown() for o in c["outputs"]] == [f"cell {n}" for n in range(6)]
+
+
 @pytest.mark.parametrize("name", QUIZ_NOTEBOOKS)
 def test_answering_a_quiz_question_changes_the_score(open_chapter, name):
     chapter = open_chapter(f"notebooks/{name}")
