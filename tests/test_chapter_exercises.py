@@ -11,7 +11,7 @@ import pytest
 from exercise_harness import answer, exercises, run_all, run_cell
 
 START, CLI, RACE = "00_start_here.ipynb", "01_cli_tutorial.ipynb", "02_race_lab.ipynb"
-CHAPTERS = [START, CLI]
+CHAPTERS = [START, CLI, RACE]
 
 # (chapter, exercise number, a wrong answer, what "Not yet" must say)
 WRONG = [
@@ -60,6 +60,18 @@ WRONG = [
         ExpressionAttributeNames={"#role": "Role"},
         ExpressionAttributeValues={":new": {"S": new}, ":expected": {"S": expected}}, ReturnValues="ALL_NEW")''',
      "change_role returned None: return what update_item answers"),
+    (RACE, 0, 'PROMOTE_IF = "Role = :member"',
+     "DynamoDB refused the request: ValidationException: Invalid ConditionExpression: Attribute name is a reserved "
+     "keyword; reserved keyword: Role"),
+    (RACE, 0, 'PROMOTE_IF = "#role <> :admin"',
+     "DynamoDB refused the request: ValidationException: Value provided in ExpressionAttributeValues unused in "
+     "expressions: keys: {:member}"),
+    (RACE, 0, 'PROMOTE_IF = "attribute_exists(Username) OR #role = :member"',
+     "8 of 8 admins promoted alice: your condition is still true after the first promotion"),
+    (RACE, 0, 'PROMOTE_IF = "#role <> :member"',
+     "no admin promoted alice: your condition is false while she is still a member"),
+    (RACE, 1, 'ADD_ONE = "SET hits = hits + 1"', "DynamoDB refused the request: ValidationException: "),
+    (RACE, 1, 'ADD_ONE = "SET hits = :one"', "16 writers each counted one hit, but hits is 1"),
 ]
 
 _ran: dict[str, dict] = {}

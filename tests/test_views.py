@@ -106,6 +106,22 @@ def test_every_scenario_is_labelled_with_the_chapter_that_teaches_it_and_hides_t
     assert "client.update_item(" in shown and "yield" not in shown and "yield read(read_role)" in hidden
 
 
+def test_the_race_lab_chapter_races_only_its_own_scenarios_and_links_the_others_to_their_chapters():
+    from labkit.race import scenarios
+
+    chapter = nbformat.read(ROOT / "notebooks" / "02_race_lab.ipynb", as_version=4).cells
+    code = "\n".join(c.source for c in chapter if c.cell_type == "code")
+    rows = {line.split("|")[1].strip(): line for c in chapter if c.cell_type == "markdown"
+            for line in c.source.splitlines() if line.startswith("| ")}
+    for name, scenario in scenarios().items():
+        notebook, title = views_widget.TAUGHT_IN[name]
+        if notebook == "02_race_lab.ipynb":
+            assert f'race(lab, "{name}"' in code
+        else:
+            assert f'"{name}"' not in code, f"{name} is raced in {title}"
+            assert f"[{title}]({notebook})" in rows[scenario.title]
+
+
 def test_an_error_is_shown_in_the_summary_not_raised(lab, monkeypatch):
     widget = RaceLab(lab)
 
