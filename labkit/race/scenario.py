@@ -24,6 +24,20 @@ class SourceCode(str):
         return f"```python\n{self}\n```"
 
 
+class RequestCode(SourceCode):
+    """The boto3 a writer sends, shown as code; the race engine's program that sends it (its ``yield read(...)``
+    and ``yield write(...)`` steps) stays in a disclosure, there to read but never needed to follow a race."""
+
+    def __new__(cls, requests: str, program: str):
+        code = super().__new__(cls, requests)
+        code.program = program
+        return code
+
+    def _repr_markdown_(self) -> str:
+        return (f"```python\n{self}\n```\n\n<details><summary>How the race runs these requests (the lab's "
+                f"race engine)</summary>\n\n```python\n{self.program}\n```\n\n</details>")
+
+
 @dataclass(frozen=True)
 class Scenario:
     name: str
@@ -66,6 +80,13 @@ class Scenario:
         if hasattr(program, "__wrapped__"):  # a learner's own request: show just that
             return SourceCode(inspect.getsource(program.__wrapped__).rstrip())
         return SourceCode("\n\n".join(inspect.getsource(f).rstrip() for f in _helpers(program)))
+
+    def requests(self, variant: str = "guarded") -> RequestCode:
+        """The plain Python and boto3 of ``variant``'s writers; the generator programs of the engine apart."""
+        helpers = _helpers(self.program(variant))
+        plain, steps = ([inspect.getsource(f).rstrip() for f in helpers if inspect.isgeneratorfunction(f) == engine]
+                        for engine in (False, True))
+        return RequestCode("\n\n".join(plain), "\n\n".join(steps))
 
 
 def _helpers(function, seen: dict | None = None) -> list:
