@@ -7,6 +7,7 @@ wrong answer.
 
 from __future__ import annotations
 
+import ast
 import contextlib
 import io
 import json
@@ -111,8 +112,21 @@ def _check(variable: str, namespace: dict) -> str:
                  and _is_check("".join(c["source"])) and variable in "".join(c["source"]))
     out = io.StringIO()
     with contextlib.redirect_stdout(out):
-        exec(compile(check, "check cell", "exec"), namespace)  # noqa: S102
+        _exec_showing_a_verdict(check, namespace, "check cell")
     return out.getvalue()
+
+
+def _exec_showing_a_verdict(source: str, namespace: dict, name: str = "chapter cell") -> None:
+    """Run a cell as Jupyter would; a check's verdict (its last expression, a Checked) is printed, as shown."""
+    from labkit.exercises import Checked
+
+    tree = ast.parse(source)
+    last = tree.body.pop() if tree.body and isinstance(tree.body[-1], ast.Expr) else None
+    exec(compile(tree, name, "exec"), namespace)  # noqa: S102 (the chapter's own code)
+    if last is not None:
+        value = eval(compile(ast.Expression(last.value), name, "eval"), namespace)  # noqa: S307
+        if isinstance(value, Checked):
+            print(value)
 
 
 @pytest.fixture(scope="module")

@@ -116,6 +116,7 @@ def test_the_chapters_quiz_bank_is_well_formed():
 # -- the chapter's exercises: each check sets up its own table, demands the status as well as the worker, accepts
 # the revealed solution after Run All, after wrong answers and after the other exercise, and says "Not yet" and why
 
+import ast
 import contextlib
 import io
 import re
@@ -141,8 +142,21 @@ def _printed(namespace: dict, *sources: str) -> str:
     out = io.StringIO()
     with contextlib.redirect_stdout(out):
         for source in sources:
-            exec(source, namespace)  # noqa: S102 (the chapter's own code)
+            _exec_showing_a_verdict(source, namespace)
     return out.getvalue()
+
+def _exec_showing_a_verdict(source: str, namespace: dict, name: str = "chapter cell") -> None:
+    """Run a cell as Jupyter would; a check's verdict (its last expression, a Checked) is printed, as shown."""
+    from labkit.exercises import Checked
+
+    tree = ast.parse(source)
+    last = tree.body.pop() if tree.body and isinstance(tree.body[-1], ast.Expr) else None
+    exec(compile(tree, name, "exec"), namespace)  # noqa: S102 (the chapter's own code)
+    if last is not None:
+        value = eval(compile(ast.Expression(last.value), name, "eval"), namespace)  # noqa: S307
+        if isinstance(value, Checked):
+            print(value)
+
 
 
 @pytest.fixture(scope="module")
@@ -155,7 +169,7 @@ def run_all(lab):
 
 FINISH = _solution("def finish_task(client, worker):\n    return")
 RELEASE = _solution("task.save(condition=")
-FINISH_CHECK, RELEASE_CHECK = _cell("def check_finish_task("), _cell("def check_release_task(")
+FINISH_CHECK, RELEASE_CHECK = _cell("def finish_cancelled_then_in_progress("), _cell("def give_back_cancelled_then_in_progress(")
 CONDITION = '"#status = :in_progress AND worker = :me"'
 VALUES = '{":done": {"S": "DONE"}, ":in_progress": {"S": "IN_PROGRESS"},\n                                   ":me": {"N": str(worker)}}'
 

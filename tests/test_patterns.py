@@ -3,6 +3,7 @@ keeps it because of its conditions (the same writers with their conditions strip
 
 from __future__ import annotations
 
+import ast
 import re
 from pathlib import Path
 
@@ -182,7 +183,20 @@ def _solutions(containing: str) -> list[str]:
 
 def _run(namespace: dict, *sources: str) -> None:
     for source in sources:
-        exec(source, namespace)  # noqa: S102 (the chapter's own code)
+        _exec_showing_a_verdict(source, namespace)
+
+def _exec_showing_a_verdict(source: str, namespace: dict, name: str = "chapter cell") -> None:
+    """Run a cell as Jupyter would; a check's verdict (its last expression, a Checked) is printed, as shown."""
+    from labkit.exercises import Checked
+
+    tree = ast.parse(source)
+    last = tree.body.pop() if tree.body and isinstance(tree.body[-1], ast.Expr) else None
+    exec(compile(tree, name, "exec"), namespace)  # noqa: S102 (the chapter's own code)
+    if last is not None:
+        value = eval(compile(ast.Expression(last.value), name, "eval"), namespace)  # noqa: S307
+        if isinstance(value, Checked):
+            print(value)
+
 
 
 @pytest.fixture(scope="module")
@@ -202,8 +216,8 @@ def chapter(run_all, capsys):
     return dict(run_all), lambda: capsys.readouterr().out
 
 
-RETRY_FILL_IN, RETRY_CHECK = "RETRY_CONDITION = None", "def check_retry_counter("
-EMAIL_FILL_IN, EMAIL_CHECK = "raise NotImplementedError", "def check_change_email("
+RETRY_FILL_IN, RETRY_CHECK = "RETRY_CONDITION = None", "def six_failed_runs("
+EMAIL_FILL_IN, EMAIL_CHECK = "raise NotImplementedError", "def move_ann_then_two_refused_changes("
 VALUES = '{":zero": {"N": "0"}, ":one": {"N": "1"}}'
 
 RETRY_WRONG = [
@@ -344,7 +358,7 @@ def test_the_source_s_if_not_exists_condition_is_refused_in_the_chapter():
 
 
 def test_requests_show_the_boto3_and_keep_the_engine_in_a_disclosure():
-    code = get_scenario("order_cleanup").requests("guarded")
-    assert "def delete_if_cancelled(client)" in code and "yield" not in code
+    code = get_scenario("order_cleanup").code("guarded")
+    assert "def delete_if_cancelled(client)" in code.requests and "yield" not in code.requests
     assert "yield read(read_order)" in code.program
     assert code._repr_markdown_().count("<details>") == 1

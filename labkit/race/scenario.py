@@ -34,20 +34,6 @@ class SourceCode(str):
         return shown
 
 
-class RequestCode(SourceCode):
-    """The boto3 a writer sends, shown as code; the race engine's program that sends it (its ``yield read(...)``
-    and ``yield write(...)`` steps) stays in a disclosure, there to read but never needed to follow a race."""
-
-    def __new__(cls, requests: str, program: str):
-        code = super().__new__(cls, requests)
-        code.program = program
-        return code
-
-    def _repr_markdown_(self) -> str:
-        return (f"```python\n{self}\n```\n\n<details><summary>How the race runs these requests (the lab's "
-                f"race engine)</summary>\n\n```python\n{self.program}\n```\n\n</details>")
-
-
 @dataclass(frozen=True)
 class Scenario:
     name: str
@@ -93,13 +79,6 @@ class Scenario:
         requests = [f for f in functions if not inspect.isgeneratorfunction(f)]
         return SourceCode(*("\n\n".join(inspect.getsource(f).rstrip() for f in part)
                             for part in (requests, [f for f in functions if f not in requests])))
-
-    def requests(self, variant: str = "guarded") -> RequestCode:
-        """The plain Python and boto3 of ``variant``'s writers; the generator programs of the engine apart."""
-        helpers = _helpers(self.program(variant))
-        plain, steps = ([inspect.getsource(f).rstrip() for f in helpers if inspect.isgeneratorfunction(f) == engine]
-                        for engine in (False, True))
-        return RequestCode("\n\n".join(plain), "\n\n".join(steps))
 
 
 def _helpers(function, seen: dict | None = None) -> list:
