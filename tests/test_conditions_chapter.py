@@ -7,6 +7,7 @@ wrong answer.
 
 from __future__ import annotations
 
+import ast
 import contextlib
 import io
 import json
@@ -66,12 +67,18 @@ def test_attribute_type_succeeds_for_each_of_the_ten_types_and_size_for_each_siz
         assert any(f"size({path}) = " in line for line in lines), path  # S, B, SS, NS, BS, L, M
 
 
-def test_reserved_words_and_placeholders_get_dynamodbs_messages():
+def test_reserved_words_placeholders_and_size_get_dynamodbs_messages():
     refused = " ".join(asked for asked, seen in evidence() if seen == {"ValidationException"})
     for message in ("reserved keyword: status", "unused in expressions: keys: {:unused}",
                     "attribute value used in expression is not defined; attribute value: :pending",
-                    "function is not allowed in a condition expression; function: if_not_exists"):
+                    "Expression size has exceeded the maximum allowed size"):
         assert message in refused
+
+
+def test_a_pasted_name_rewrites_the_condition_and_a_placeholder_does_not():
+    said = {asked.split("\n")[-1]: seen for asked, seen in evidence() if "write_if_unchanged" in asked}
+    pasted, placeholder = [seen for asked, seen in said.items() if "attribute_exists(orderId) OR" in asked]
+    assert (pasted, placeholder) == ({"succeeded"}, {CCF})
 
 
 def _is_check(source: str) -> bool:
@@ -79,11 +86,11 @@ def _is_check(source: str) -> bool:
 
 
 def _run_chapter() -> dict:
-    """Run the chapter's code cells in this process, all but the widgets and the exercises' check cells."""
+    """Run All, as a learner would: every code cell but the widgets (the exercises' checks say "Not yet")."""
     namespace: dict = {}
     for cell in CELLS:
         source = "".join(cell["source"])
-        if cell["cell_type"] != "code" or "playground(" in source or "quiz_widget(" in source or _is_check(source):
+        if cell["cell_type"] != "code" or "playground(" in source or "quiz_widget(" in source:
             continue
         with contextlib.redirect_stdout(io.StringIO()):
             exec(compile(source, "chapter cell", "exec"), namespace)  # noqa: S102 (the chapter's own code)
@@ -100,12 +107,26 @@ def _solution(variable: str) -> str:
 
 
 def _check(variable: str, namespace: dict) -> str:
+    """Run the exercise's check cell in ``namespace``: what it printed (an exception fails the test)."""
     check = next("".join(c["source"]) for c in CELLS if c["cell_type"] == "code"
                  and _is_check("".join(c["source"])) and variable in "".join(c["source"]))
     out = io.StringIO()
     with contextlib.redirect_stdout(out):
-        exec(compile(check, "check cell", "exec"), namespace)  # noqa: S102
+        _exec_showing_a_verdict(check, namespace, "check cell")
     return out.getvalue()
+
+
+def _exec_showing_a_verdict(source: str, namespace: dict, name: str = "chapter cell") -> None:
+    """Run a cell as Jupyter would; a check's verdict (its last expression, a Checked) is printed, as shown."""
+    from labkit.exercises import Checked
+
+    tree = ast.parse(source)
+    last = tree.body.pop() if tree.body and isinstance(tree.body[-1], ast.Expr) else None
+    exec(compile(tree, name, "exec"), namespace)  # noqa: S102 (the chapter's own code)
+    if last is not None:
+        value = eval(compile(ast.Expression(last.value), name, "eval"), namespace)  # noqa: S307
+        if isinstance(value, Checked):
+            print(value)
 
 
 @pytest.fixture(scope="module")
@@ -113,28 +134,80 @@ def chapter():
     return _run_chapter()
 
 
-@pytest.mark.parametrize("variable", ["ship_condition", "refund_condition"])
+EXERCISES = ["ship_condition", "refund_condition"]
+SHIP = {"#s": "status"}
+SHIP_VALUES = {":pending": {"S": "pending"}, ":yes": {"BOOL": True}}
+REFUSED = "Not yet: DynamoDB refused the request: ValidationException: "
+# exercise -> plausible wrong answers (condition, names, values) and the start of what the check must say
+WRONG = {
+    "ship_condition": [
+        (("status = :pending AND paid = :yes AND attribute_exists(customer.address.city)", {}, SHIP_VALUES),
+         REFUSED + "Invalid ConditionExpression: Attribute name is a reserved keyword; reserved keyword: status"),
+        (("#s = :pending AND paid = :yes", SHIP, SHIP_VALUES), "Not yet: ex1-no-city (no city)"),
+        (("#s = :pending AND paid = :yes AND customer.address.city <> :none", SHIP, {**SHIP_VALUES, ":none": {"S": ""}}),
+         "Not yet: ex1-no-city (no city)"),
+        (("#s = :pending AND paid = :yes AND attribute_exists(customer.address.city)", SHIP,
+          {":pending": {"S": "pending"}, ":yes": {"S": "true"}}), "Not yet: ex1-ready (pending, paid, with a city)"),
+        (("#s = :pending AND attribute_exists(customer.address.city)", SHIP, SHIP_VALUES),
+         REFUSED + "Value provided in ExpressionAttributeValues unused in expressions: keys: {:yes}"),
+    ],
+    "refund_condition": [
+        (("refund < :limit", {}, {":limit": {"N": "20"}}), "Not yet: ex2-never (no refund yet"),
+        (("attribute_not_exists(refund) OR refund <= :limit", {}, {":limit": {"N": "20"}}), "Not yet: ex2-at-limit"),
+        (("attribute_exists(refund) AND refund < :limit", {}, {":limit": {"N": "20"}}), "Not yet: ex2-never"),
+        (("attribute_not_exists(refund) OR refund < 20", {}, {}), REFUSED + 'Invalid ConditionExpression: Syntax error; token: "20"'),
+    ],
+}
+
+
+def _answer(namespace: dict, variable: str, answer: tuple) -> dict:
+    prefix = variable.split("_")[0]
+    condition, names, values = answer
+    return {**namespace, variable: condition, f"{prefix}_names": names, f"{prefix}_values": values}
+
+
+def _solved(namespace: dict, variable: str) -> dict:
+    namespace = dict(namespace)
+    exec(_solution(variable), namespace)  # noqa: S102
+    return namespace
+
+
+@pytest.mark.parametrize("variable", EXERCISES)
 def test_as_shipped_each_check_says_not_yet(chapter, variable):
     assert _check(variable, {**chapter, variable: None}).startswith("Not yet")
 
 
-@pytest.mark.parametrize("variable", ["ship_condition", "refund_condition"])
-def test_each_solution_passes_its_check(chapter, variable):
-    namespace = dict(chapter)
-    exec(_solution(variable), namespace)  # noqa: S102
-    assert _check(variable, namespace).startswith("Right:")
+@pytest.mark.parametrize("variable", EXERCISES)
+def test_each_solution_passes_its_check_after_run_all(chapter, variable):
+    assert _check(variable, _solved(chapter, variable)).startswith("Right:")
 
 
-@pytest.mark.parametrize("variable, wrong, why", [
-    ("refund_condition", ("refund < :limit", {":limit": {"N": "20"}}), "ex2-never (no refund yet"),
-    ("refund_condition", ("attribute_not_exists(refund) OR refund <= :limit", {":limit": {"N": "20"}}), "ex2-at-limit"),
-    ("ship_condition", ("#s = :pending AND paid = :yes", {":pending": {"S": "pending"}, ":yes": {"BOOL": True}}),
-     "ex1-no-city (no city)"),
-])
-def test_a_wrong_answer_is_told_why(chapter, variable, wrong, why):
-    prefix = variable.split("_")[0]
-    condition, values = wrong
-    namespace = {**chapter, variable: condition, f"{prefix}_values": values,
-                 f"{prefix}_names": {"#s": "status"} if "#s" in condition else {}}
-    with pytest.raises(AssertionError, match=re.escape(why)):
-        _check(variable, namespace)
+@pytest.mark.parametrize("variable, answer, said", [(v, a, s) for v, cases in WRONG.items() for a, s in cases],
+                         ids=[f"{v}-{i}" for v, cases in WRONG.items() for i in range(len(cases))])
+def test_a_wrong_answer_is_told_why_with_dynamodbs_reason(chapter, variable, answer, said):
+    printed = _check(variable, _answer(chapter, variable, answer))
+    assert printed.startswith(said), printed
+    assert printed.count("\n") == 1  # one line: the first reason, no traceback
+
+
+@pytest.mark.parametrize("variable", EXERCISES)
+def test_the_solution_passes_after_every_wrong_answer_and_the_other_exercise(chapter, variable):
+    other = next(v for v in EXERCISES if v != variable)
+    for answer, _ in WRONG[variable] + WRONG[other]:
+        _check(variable, _answer(chapter, variable, answer))
+        _check(other, _answer(chapter, other, answer))
+    assert _check(other, _solved(chapter, other)).startswith("Right:")
+    assert _check(variable, _solved(chapter, variable)).startswith("Right:")
+
+
+@pytest.mark.parametrize("variable", EXERCISES)
+def test_the_check_sets_up_its_own_table(chapter, variable):
+    """Whatever happened to the scratch table before (gone, or holding other orders), the check builds its own."""
+    import labkit
+
+    client = chapter["client"]
+    labkit.reset_table(client, "OrderChecks", "orderId")
+    client.put_item(TableName="OrderChecks", Item={"orderId": {"S": "ex1-ready"}, "status": {"S": "shipped"}})
+    assert _check(variable, _solved(chapter, variable)).startswith("Right:")
+    labkit.drop_table(client, "OrderChecks")
+    assert _check(variable, _solved(chapter, variable)).startswith("Right:")

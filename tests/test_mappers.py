@@ -111,3 +111,132 @@ def test_the_chapters_quiz_bank_is_well_formed():
     for question in quiz.questions:
         assert 0 <= question.answer < len(question.options) and len(question.options) >= 3
         assert len(question.why) > 40
+
+
+# -- the chapter's exercises: each check sets up its own table, demands the status as well as the worker, accepts
+# the revealed solution after Run All, after wrong answers and after the other exercise, and says "Not yet" and why
+
+import ast
+import contextlib
+import io
+import re
+from pathlib import Path
+
+import nbformat
+
+NOTEBOOK = Path(__file__).parent.parent / "notebooks" / "05_workers_and_mappers.ipynb"
+CELLS = nbformat.read(NOTEBOOK, as_version=4).cells
+
+
+def _cell(containing: str) -> str:
+    [source] = [cell.source for cell in CELLS if containing in cell.source]
+    return source
+
+
+def _solution(containing: str) -> str:
+    [code] = re.findall(r"```python\n(.*?)```", _cell(containing), re.S)
+    return code
+
+
+def _printed(namespace: dict, *sources: str) -> str:
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        for source in sources:
+            _exec_showing_a_verdict(source, namespace)
+    return out.getvalue()
+
+def _exec_showing_a_verdict(source: str, namespace: dict, name: str = "chapter cell") -> None:
+    """Run a cell as Jupyter would; a check's verdict (its last expression, a Checked) is printed, as shown."""
+    from labkit.exercises import Checked
+
+    tree = ast.parse(source)
+    last = tree.body.pop() if tree.body and isinstance(tree.body[-1], ast.Expr) else None
+    exec(compile(tree, name, "exec"), namespace)  # noqa: S102 (the chapter's own code)
+    if last is not None:
+        value = eval(compile(ast.Expression(last.value), name, "eval"), namespace)  # noqa: S307
+        if isinstance(value, Checked):
+            print(value)
+
+
+
+@pytest.fixture(scope="module")
+def run_all(lab):
+    """The chapter after Run All (the quiz aside): its namespace."""
+    namespace: dict = {}
+    _printed(namespace, *(c.source for c in CELLS if c.cell_type == "code" and "quiz_widget(" not in c.source))
+    return namespace
+
+
+FINISH = _solution("def finish_task(client, worker):\n    return")
+RELEASE = _solution("task.save(condition=")
+FINISH_CHECK, RELEASE_CHECK = _cell("def finish_cancelled_then_in_progress("), _cell("def give_back_cancelled_then_in_progress(")
+CONDITION = '"#status = :in_progress AND worker = :me"'
+VALUES = '{":done": {"S": "DONE"}, ":in_progress": {"S": "IN_PROGRESS"},\n                                   ":me": {"N": str(worker)}}'
+
+
+def _finish(condition: str, values: str = VALUES) -> str:
+    """The solution with its condition and values replaced: a plausible wrong answer."""
+    assert CONDITION in FINISH and VALUES in FINISH
+    return FINISH.replace(CONDITION, condition).replace(VALUES, values)
+
+
+FINISH_WRONG = [
+    (_finish('"worker = :me"', '{":done": {"S": "DONE"}, ":me": {"N": str(worker)}}'),
+     "Not yet: worker 4 marked a CANCELLED task DONE: the condition must require IN_PROGRESS too."),
+    (_finish('"status = :in_progress AND worker = :me"'),
+     "Not yet: DynamoDB refused the request: ValidationException: Invalid ConditionExpression: Attribute name is a "
+     "reserved keyword; reserved keyword: status"),
+    (_finish('"#status = :in_progress"', '{":done": {"S": "DONE"}, ":in_progress": {"S": "IN_PROGRESS"}}'),
+     "Not yet: worker 7 finished task-42, which worker 4 holds."),
+    (_finish(CONDITION, VALUES.replace('{"N": str(worker)}', '{"S": str(worker)}')),
+     "Not yet: worker 4 could not finish its own task (ConditionalCheckFailedException)."),
+    (_finish(CONDITION, '{":done": {"S": "DONE"}, ":in_progress": {"S": "IN_PROGRESS"}}'),
+     "Not yet: DynamoDB refused the request: ValidationException: Invalid ConditionExpression: An expression "
+     "attribute value used in expression is not defined; attribute value: :me"),
+    ('''def finish_task(client, worker):
+    return client.put_item(TableName="Tasks", Item={"TaskId": {"S": "task-42"}, "status": {"S": "DONE"}, "worker": {"N": str(worker)}},
+                           Expected={"status": {"Value": {"S": "IN_PROGRESS"}}, "worker": {"Value": {"N": str(worker)}}})''',
+     "Not yet: use a ConditionExpression, not the legacy Expected."),
+]
+GUARD = '(Task.status == "IN_PROGRESS") & (Task.worker == worker)'
+RELEASE_WRONG = [
+    (RELEASE.replace(GUARD, "Task.worker == worker"),
+     "Not yet: worker 4 made a CANCELLED task READY again: the condition must require IN_PROGRESS too."),
+    (RELEASE.replace(GUARD, 'Task.status == "IN_PROGRESS"'), "Not yet: worker 7 gave back a task worker 4 holds."),
+    (RELEASE.replace(GUARD, '(Task.status == "IN_PROGRESS") | (Task.worker == worker)'),
+     "Not yet: worker 4 made a CANCELLED task READY again"),
+]
+
+
+def test_the_wrong_answers_are_the_solutions_with_one_mistake():
+    assert all(code != FINISH for code, _ in FINISH_WRONG) and all(code != RELEASE for code, _ in RELEASE_WRONG)
+
+
+def test_after_run_all_the_checks_say_not_yet_and_the_solutions_pass(run_all):
+    namespace = dict(run_all)
+    assert _printed(namespace, _cell("def finish_task(client, worker):\n    # Guard"), FINISH_CHECK).startswith(
+        "Not yet: worker 4 marked a CANCELLED task DONE")
+    assert _printed(namespace, FINISH, FINISH_CHECK).startswith("Right:")
+    assert _printed(namespace, RELEASE, RELEASE_CHECK).startswith("Right:")
+
+
+@pytest.mark.parametrize("code, said", FINISH_WRONG, ids=range(len(FINISH_WRONG)))
+def test_exercise_1_says_why_an_answer_is_wrong(run_all, code, said):
+    assert _printed(dict(run_all), code, FINISH_CHECK) == said + "\n"
+
+
+@pytest.mark.parametrize("code, said", RELEASE_WRONG, ids=range(len(RELEASE_WRONG)))
+def test_exercise_2_says_why_an_answer_is_wrong(run_all, code, said):
+    assert _printed(dict(run_all), code, RELEASE_CHECK).startswith(said)
+
+
+def test_the_solutions_pass_after_wrong_answers_the_other_exercise_and_a_lost_table(run_all):
+    namespace = dict(run_all)
+    for code, _ in FINISH_WRONG:
+        _printed(namespace, code, FINISH_CHECK)
+    for code, _ in RELEASE_WRONG:
+        _printed(namespace, code, RELEASE_CHECK)
+    labkit.drop_table(namespace["client"], "Tasks")
+    assert _printed(namespace, RELEASE, RELEASE_CHECK, FINISH, FINISH_CHECK).splitlines() == [
+        "Right: only the worker that holds a task in progress can give it back.",
+        "Right: only the worker that holds a task in progress can finish it."]

@@ -100,7 +100,7 @@ def naive_payment(writer):
         yield write(set_state_blindly, to_state, writer)
 
 
-def seed_payment(writer):
+def unchanged_payment(writer):
     payment = (yield read(read_payment)).item
     to_state = target_state(writer)
     if to_state in TRANSITIONS[payment["state"]]:
@@ -129,10 +129,10 @@ PAYMENT_TRANSITIONS = Scenario(
     tables=("Payments",),
     setup=lambda client, writers: fresh_table(client, "Payments", "PaymentId", [
         {"PaymentId": {"S": "pay-1"}, "state": {"S": "authorized"}}]),
-    programs={"naive": naive_payment, "seed": seed_payment, "guarded": guarded_payment},
+    programs={"naive": naive_payment, "if_unchanged": unchanged_payment, "guarded": guarded_payment},
     check=_transition_check, retryable=True,
     notes={"naive": "read the state, check the table in Python, then SET the new state blindly",
-           "seed": "seed 001's way: check the table in Python, then SET only if #state is still the state read",
+           "if_unchanged": "the expressions article's way: check the table in Python, then SET only if #state is still the state read",
            "guarded": "no read: SET only if #state IN (the states the table allows into the target)"},
 )
 
