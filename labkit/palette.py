@@ -18,3 +18,10 @@ def kind_of(outcome: str) -> str:
     """The palette entry for an outcome label ('succeeded' or an error code)."""
     return {"succeeded": "succeeded", "ConditionalCheckFailedException": "condition",
             "TransactionCanceledException": "cancelled"}.get(outcome, "error")
+
+
+def in_outcome_order(outcomes) -> list[str]:
+    """Outcome labels in the one order every summary lists them: succeeded, failed conditions, cancelled
+    transactions, then any other error by name."""
+    kinds = list(KINDS)
+    return sorted(set(outcomes), key=lambda outcome: (kinds.index(kind_of(outcome)), outcome))

@@ -1,10 +1,9 @@
-"""The CLI tutorial chapter: what it shows the AWS CLI printing is what the real ``aws`` prints, its
-exercises' checks tell right from wrong, and the runner behind it keeps the kernel as it found it."""
+"""The CLI tutorial chapter: what it shows the AWS CLI printing is what the real ``aws`` prints, and the
+runner behind it keeps the kernel as it found it (its exercises: test_chapter_exercises.py)."""
 
 from __future__ import annotations
 
 import contextlib
-import io
 import os
 import re
 import subprocess
@@ -82,65 +81,6 @@ def _environment(values: dict):
     finally:
         os.environ.clear()
         os.environ.update(kept)
-
-
-# -- the exercises ---------------------------------------------------------------------------------
-
-def exercises() -> list[tuple[str, str, str]]:
-    """(fill-in cell, check cell, solution's code) of each exercise, as the chapter holds them."""
-    cells = nbformat.read(CHAPTER, as_version=4).cells
-    tagged = {tag: [c.source for c in cells if tag in c.metadata.get("tags", [])] for tag in ("exercise", "check", "solution")}
-    solutions = [re.search(r"```python\n(.*?)```", text, re.S)[1] for text in tagged["solution"]]
-    assert len(tagged["exercise"]) == len(tagged["check"]) == len(solutions) >= 2
-    return list(zip(tagged["exercise"], tagged["check"], solutions))
-
-
-def check(lab, fill_in: str, check_cell: str) -> str:
-    """Run an exercise's cell and its check cell, as the chapter would; return what the check printed."""
-    namespace = {"labkit": labkit, "lab": lab, "client": lab.client, "run_cli": run_cli, "display": lambda *_: None}
-    printed = io.StringIO()
-    with contextlib.redirect_stdout(printed):
-        exec(fill_in, namespace)
-        exec(check_cell, namespace)
-    return printed.getvalue()
-
-
-@pytest.fixture
-def users_with_alice(users, client):
-    client.put_item(TableName=users, Item={"Username": {"S": "alice"}, "Role": {"S": "admin"}})
-    return users
-
-
-@pytest.mark.parametrize("number", [0, 1])
-def test_the_solution_passes_its_check_and_the_shipped_placeholder_does_not(lab, users_with_alice, number):
-    fill_in, check_cell, solution = exercises()[number]
-    assert check(lab, fill_in, check_cell).startswith("Not yet:")
-    assert check(lab, solution, check_cell).startswith("Correct:")
-
-
-WRONG_ANSWERS = [
-    (0, '''bob_command = """aws dynamodb put-item --table-name Users \\
-    --item '{"Username": {"S": "bob"}, "Email": {"S": "bob@example.com"}, "Role": {"S": "member"}}'"""''',
-     "the second run should be refused by a condition"),
-    (0, 'bob_command = "aws s3 ls"', "the lab answers `aws dynamodb ...` commands"),
-    (1, '''def change_role(client, username, expected, new):
-    return client.update_item(TableName="Users", Key={"Username": {"S": username}},
-        UpdateExpression="SET Role = :new", ConditionExpression="Role = :expected",
-        ExpressionAttributeValues={":new": {"S": new}, ":expected": {"S": expected}}, ReturnValues="ALL_NEW")''',
-     "DynamoDB refused the request: Invalid UpdateExpression: Attribute name is a reserved keyword; reserved keyword: Role"),
-    (1, '''def change_role(client, username, expected, new):
-    return client.update_item(TableName="Users", Key={"Username": {"S": username}},
-        UpdateExpression="SET #role = :new", ExpressionAttributeNames={"#role": "Role"},
-        ExpressionAttributeValues={":new": {"S": new}}, ReturnValues="ALL_NEW")''',
-     "must be refused"),
-]
-
-
-@pytest.mark.parametrize("number, answer, why", WRONG_ANSWERS)
-def test_a_wrong_answer_is_told_why_without_a_traceback(lab, users_with_alice, number, answer, why):
-    fill_in, check_cell, _ = exercises()[number]
-    printed = check(lab, answer, check_cell)
-    assert printed.startswith("Not yet:") and why in printed, printed
 
 
 # -- the runner -------------------------------------------------------------------------------------

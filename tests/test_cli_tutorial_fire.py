@@ -10,6 +10,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 import labkit
+from labkit.race.report import ATTEMPTS_HEIGHT_PX
 from labkit.views import FIRE_CLASS, fire_widget
 
 CHAPTER = Path(__file__).resolve().parents[1] / "notebooks" / "01_cli_tutorial.ipynb"
@@ -75,6 +76,39 @@ def test_without_the_condition_every_writer_succeeds_and_the_summary_says_so(lab
     widget.fire.click()
     assert outcomes(widget.table.value) == ["succeeded"] * 6
     assert "BROKEN" in widget.summary.value
+
+
+def without_the_condition_line(source: str) -> str:
+    """The cell as the chapter's "try it" asks: its ConditionExpression line deleted (and the line of the value
+    only the condition used, which DynamoDB would refuse as unused)."""
+    lines = source.splitlines()
+    kept = [line for line in lines if "ConditionExpression=" not in line and '":expected"' not in line]
+    assert len(lines) - len(kept) in (1, 2)
+    return "\n".join(kept)
+
+
+@pytest.mark.parametrize("name, scene", [("register_alice", "nobody_is_alice_yet"), ("promote_alice", "alice_is_a_member")])
+def test_try_it_fire_sends_the_function_as_its_cell_was_run_last(lab, name, scene):
+    chapter = chapter_code()
+    widget = fire_widget(lab, chapter[name], setup=chapter[scene], tables=("Users",), writers=6)
+    cell = next(c.source for c in nbformat.read(CHAPTER, as_version=4).cells
+                if c.cell_type == "code" and f"def {name}(" in c.source)
+    exec(without_the_condition_line(cell), chapter)  # the learner edits the cell and runs it again
+    widget.fire.click()
+    assert outcomes(widget.table.value) == ["succeeded"] * 6 and "BROKEN" in widget.summary.value
+    exec(cell, chapter)  # and puts the condition back
+    widget.fire.click()
+    assert sorted(outcomes(widget.table.value)) == ["ConditionalCheckFailedException"] * 5 + ["succeeded"]
+
+
+def test_the_attempts_of_a_fire_at_64_writers_scroll_in_a_box_under_the_summary(lab):
+    chapter = chapter_code()
+    widget = fire_widget(lab, chapter["register_alice"], setup=chapter["nobody_is_alice_yet"], tables=("Users",))
+    widget.writers.value = 64
+    widget.fire.click()
+    box = BeautifulSoup(widget.table.value, "html.parser").find("div", class_="labkit-scroll-box")
+    assert f"max-height:{ATTEMPTS_HEIGHT_PX}px" in box["style"] and "overflow:auto" in box["style"]
+    assert len(outcomes(widget.table.value)) == 64
 
 
 def test_the_guarded_update_of_step_5_has_one_winner_too(lab):

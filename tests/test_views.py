@@ -91,6 +91,21 @@ def test_switching_scenario_offers_its_variants_and_shows_its_code(widget):
     assert set(outcomes(widget.table.value)) <= {"succeeded", "TransactionCanceledException"}
 
 
+def test_every_scenario_is_labelled_with_the_chapter_that_teaches_it_and_hides_the_engine(widget):
+    from labkit.race import scenarios
+
+    labels = dict((name, label) for label, name in widget.scenario.options)
+    assert set(labels) == set(scenarios()) == set(views_widget.TAUGHT_IN)
+    for name, (notebook, chapter) in views_widget.TAUGHT_IN.items():
+        assert (ROOT / "notebooks" / notebook).exists() and notebook.startswith(chapter.split(".")[0].zfill(2))
+        assert labels[name].endswith(f"(chapter {chapter.split('.')[0]})")
+        widget.scenario.value = name
+        assert f"<a href='{notebook}'>" in widget.story.value
+    widget.scenario.value, widget.variant.value = "role_change", "guarded"
+    shown, hidden = widget.code.value.split("<details>")
+    assert "client.update_item(" in shown and "yield" not in shown and "yield read(read_role)" in hidden
+
+
 def test_an_error_is_shown_in_the_summary_not_raised(lab, monkeypatch):
     widget = RaceLab(lab)
 

@@ -15,7 +15,7 @@ from ..palette import KINDS, kind_of
 TABLE_CLASS = "labkit-race-table"
 SUMMARY_CLASS = "labkit-race-summary"
 ATTEMPTS_CLASS = "labkit-race-attempts"
-ATTEMPTS_HEIGHT_PX = 320  # about fourteen rows: enough to read a race's shape, small enough to scroll past
+ATTEMPTS_HEIGHT_PX = 400  # about eighteen rows: enough to read a race's shape, small enough to scroll past
 # short columns first, so that who did what, and when, is visible without scrolling sideways
 SHOWN = ["writer", "retry", "step", "request", "outcome", "start", "end", "latency", "condition", "item",
          "reasons", "message"]

@@ -5,11 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from ..palette import in_outcome_order
 from ..tables import scan_all
 from .report import report_html
 from .retry import RetryPolicy
 from .scenario import Scenario, Verdict
 
+# what WCU and RCU are, said where a learner may meet them before the chapter that teaches them
+CAPACITY_UNITS = "the lab's meter, in write and read capacity units, WCU and RCU, which 6. Batches and retries explains"
 COLUMNS = ["writer", "retry", "step", "request", "condition", "outcome", "reasons", "message", "item",
            "start", "end", "latency"]
 
@@ -83,8 +86,8 @@ class RaceResult:
         """How many requests of each step, and how each kind ended: the losers grouped, however many."""
         parts = []
         for step, rows in self.frame.groupby("step", sort=False):
-            counts = rows["outcome"].value_counts(sort=False)
-            ended = ", ".join(f"{n} {outcome}" for outcome, n in counts.items())
+            counts = rows["outcome"].value_counts()
+            ended = ", ".join(f"{counts[outcome]} {outcome}" for outcome in in_outcome_order(counts.index))
             parts.append(f"{len(rows)} {step}{'s' * (len(rows) != 1)} ({ended})")
         return "requests: " + ("; ".join(parts) or "none")
 
@@ -95,8 +98,9 @@ class RaceResult:
         if self.policy.max_attempts > 1 and not self.scenario.retries(self.variant):
             lines.append(f"retries: not used here, {self.scenario.why_no_retries(self.variant)}")
         if self.capacity:
-            lines.append("capacity charged (the lab's meter): "
-                         + ", ".join(f"{units:g} {name}" for name, units in self.capacity.items()))
+            lines.append(f"capacity charged ({CAPACITY_UNITS}"
+                         + ("; charging a refused write is the lab's assumption" if any("failed" in k for k in self.capacity) else "")
+                         + "): " + ", ".join(f"{units:g} {name}" for name, units in self.capacity.items()))
         return lines + [f"final {table}: {items}" for table, items in self.final.items()]
 
     def summary_lines(self) -> list[str]:

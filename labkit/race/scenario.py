@@ -18,10 +18,20 @@ class Verdict:
 
 
 class SourceCode(str):
-    """Python source that a notebook shows as highlighted code."""
+    """Python source that a notebook shows as highlighted code: the boto3 requests in view, and the race
+    engine's writer program, which only says in what order they are sent, under a disclosure."""
+
+    def __new__(cls, requests: str, program: str = ""):
+        code = super().__new__(cls, "\n\n".join(part for part in (requests, program) if part))
+        code.requests, code.program = requests, program
+        return code
 
     def _repr_markdown_(self) -> str:
-        return f"```python\n{self}\n```"
+        shown = f"```python\n{self.requests}\n```"
+        if self.program:
+            shown += ("\n\n<details><summary>How the lab sends these requests (the race engine's writer program; "
+                      f"not needed to follow the race)</summary>\n\n```python\n{self.program}\n```\n\n</details>")
+        return shown
 
 
 @dataclass(frozen=True)
@@ -61,11 +71,14 @@ class Scenario:
             raise ValueError(f"{self.name} has the variants {', '.join(self.programs)}, not {variant!r}") from None
 
     def code(self, variant: str = "guarded") -> SourceCode:
-        """The writer's program and the boto3 requests it makes, as plain source."""
+        """The boto3 requests a writer makes, then the writer's program (a generator), as plain source."""
         program = self.program(variant)
         if hasattr(program, "__wrapped__"):  # a learner's own request: show just that
             return SourceCode(inspect.getsource(program.__wrapped__).rstrip())
-        return SourceCode("\n\n".join(inspect.getsource(f).rstrip() for f in _helpers(program)))
+        functions = _helpers(program)
+        requests = [f for f in functions if not inspect.isgeneratorfunction(f)]
+        return SourceCode(*("\n\n".join(inspect.getsource(f).rstrip() for f in part)
+                            for part in (requests, [f for f in functions if f not in requests])))
 
 
 def _helpers(function, seen: dict | None = None) -> list:

@@ -14,9 +14,10 @@ import html
 
 import ipywidgets as widgets
 
+from ..palette import in_outcome_order
 from ..race import MAX_WRITERS, Verdict, own_request, race
 # labkit.views' public names: this module is imported last by labkit/views/__init__.py
-from ..race.report import race_table, summary_html
+from ..race.report import summary_html, table_html
 from .timeline import timeline
 from .widget import FIRE_CLASS
 from .saved import PlainWhenSaved
@@ -27,8 +28,15 @@ ONE_WINNER = "exactly one writer's request succeeds"
 def one_winner(final: dict, frame, writers: int) -> Verdict:
     """A guarded write raced: it holds when exactly one request succeeded. The numbers count each outcome."""
     counts = frame["outcome"].value_counts()
-    tally = {outcome: int(counts[outcome]) for outcome in sorted(counts.index, key=lambda o: o != "succeeded")}
+    tally = {outcome: int(counts[outcome]) for outcome in in_outcome_order(counts.index)}
     return Verdict(tally.get("succeeded", 0) == 1, tally)
+
+
+def current(function):
+    """What ``function``'s name means now in the namespace that defined it (a notebook's, for a cell's
+    function); the function itself when the name is gone or was never global (a lambda)."""
+    now = getattr(function, "__globals__", {}).get(getattr(function, "__name__", None))
+    return now if callable(now) else function
 
 
 class Fire(PlainWhenSaved, widgets.VBox):
@@ -39,28 +47,35 @@ class Fire(PlainWhenSaved, widgets.VBox):
     def __init__(self, lab, request, *, setup=None, tables: tuple = (), writers: int = 8,
                  check=one_winner, invariant: str = ONE_WINNER):
         self.lab = lab
-        scene = {"setup": setup} if setup else {}
-        name = getattr(request, "__name__", "request")
-        self.scenario = dataclasses.replace(own_request(request, check=check, tables=tables, title=name, **scene),
-                                            invariant=invariant)
+        self.request, self.setup, self.tables, self.check, self.invariant = request, setup, tables, check, invariant
         self.last = None
+        name = getattr(request, "__name__", "request")
         self.writers = widgets.IntSlider(value=writers, min=2, max=MAX_WRITERS, description="writers")
         self.fire = widgets.Button(description="Fire", button_style="danger", icon="bolt",
-                                   tooltip=f"send {self.scenario.name} from every writer at the same instant")
+                                   tooltip=f"send {name} from every writer at the same instant")
         self.fire.add_class(FIRE_CLASS)
         self.summary = widgets.HTML()
         self.table = widgets.HTML()
         # hidden until the first Fire: an Image with no picture yet draws as a broken image
         self.picture = widgets.Image(format="png", layout=widgets.Layout(max_width="100%", display="none"))
         self.fire.on_click(lambda _: self.fire_once())
-        intro = widgets.HTML(f"<p>Fire sends <code>{html.escape(self.scenario.name)}</code> from every writer at "
+        intro = widgets.HTML(f"<p>Fire sends <code>{html.escape(name)}</code> from every writer at "
                              "the same instant, each writer on its own thread with its own client.</p>")
         super().__init__([intro, widgets.HBox([self.writers, self.fire]), self.summary, self.table, self.picture])
+
+    def scenario(self):
+        """The race of the request as its name means it now: edit its cell, run it again, and Fire sends the
+        new version (and sets the new scene)."""
+        scene = {"setup": current(self.setup)} if self.setup else {}
+        request = current(self.request)
+        name = getattr(request, "__name__", "request")
+        return dataclasses.replace(own_request(request, check=self.check, tables=self.tables, title=name, **scene),
+                                   invariant=self.invariant)
 
     def fire_once(self):
         """Race the request with as many writers as the slider says, and show it; what a click does."""
         try:
-            result = race(self.lab, self.scenario, writers=self.writers.value, mode="threads")
+            result = race(self.lab, self.scenario(), writers=self.writers.value, mode="threads")
         except Exception as error:  # shown where the learner looks, not in the kernel's log
             self.summary.value = (f"<div class='labkit-race-summary'><b>{type(error).__name__}</b>: "
                                   f"{html.escape(str(error))}</div>")
@@ -68,7 +83,7 @@ class Fire(PlainWhenSaved, widgets.VBox):
             return None
         self.last = result
         self.summary.value = summary_html(result)
-        self.table.value = race_table(result).to_html()
+        self.table.value = table_html(result)
         self.picture.value = timeline(result).png()
         self.picture.layout.display = None
         return result

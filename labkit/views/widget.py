@@ -22,6 +22,23 @@ LAB_CLASS = "labkit-race-lab"
 HISTORY_CLASS = "labkit-race-history"
 STALE_CLASS = "labkit-stale"
 HISTORY_HEIGHT_PX = 170
+# scenario -> the chapter that teaches its construct (its notebook, its title): the race lab fires every
+# scenario, and says where each is explained
+TAUGHT_IN = {
+    "registration": ("02_race_lab.ipynb", "2. The race lab"),
+    "role_change": ("02_race_lab.ipynb", "2. The race lab"),
+    "optimistic_lock": ("04_patterns.ipynb", "4. Patterns, raced"),
+    "retry_counter": ("04_patterns.ipynb", "4. Patterns, raced"),
+    "inventory": ("04_patterns.ipynb", "4. Patterns, raced"),
+    "state_machine": ("04_patterns.ipynb", "4. Patterns, raced"),
+    "task_claim": ("05_workers_and_mappers.ipynb", "5. Workers and mappers"),
+    "bank_transfer": ("07_transactions.ipynb", "7. Transactions"),
+    "payment_transitions": ("04_patterns.ipynb", "4. Patterns, raced"),
+    "role_grant": ("04_patterns.ipynb", "4. Patterns, raced"),
+    "order_cleanup": ("04_patterns.ipynb", "4. Patterns, raced"),
+    "unique_email": ("04_patterns.ipynb", "4. Patterns, raced"),
+    "task_claim_pynamodb": ("05_workers_and_mappers.ipynb", "5. Workers and mappers"),
+}
 # Results of a run whose settings are no longer those of the controls are dimmed, under a banner; the
 # history is as compact as the attempts table.
 _STYLE = (f"<style>.{LAB_CLASS} .{STALE_CLASS} {{ opacity: 0.5; }} "
@@ -42,8 +59,9 @@ class RaceLab(PlainWhenSaved, widgets.VBox):
         self.runs: list[dict] = []
         self.last = None
         catalogue = scenarios()
-        self.scenario = widgets.Dropdown(options=[(s.title, name) for name, s in catalogue.items()], value=scenario,
-                                         description="scenario", layout=widgets.Layout(width="420px"))
+        self.scenario = widgets.Dropdown(options=[(f"{s.title} (chapter {TAUGHT_IN[name][1].split('.')[0]})", name)
+                                                  for name, s in catalogue.items()], value=scenario,
+                                         description="scenario", layout=widgets.Layout(width="480px"))
         self.writers = widgets.IntSlider(value=writers, min=1, max=MAX_WRITERS, description="writers")
         self.variant = widgets.ToggleButtons(options=catalogue[scenario].variants, value=variant)
         self.retry = widgets.Dropdown(options=list(RETRY_POLICIES), value=retry, description="retry")
@@ -86,14 +104,19 @@ class RaceLab(PlainWhenSaved, widgets.VBox):
         current = self.variant.value
         self.variant.options = chosen.variants
         self.variant.value = current if current in chosen.variants else chosen.variants[0]
-        self.story.value = f"<p>{html.escape(chosen.story)} <i>Invariant: {html.escape(chosen.invariant)}.</i></p>"
+        notebook, chapter = TAUGHT_IN[chosen.name]
+        self.story.value = (f"<p>{html.escape(chosen.story)} <i>Invariant: {html.escape(chosen.invariant)}.</i> "
+                            f"Taught in <a href='{notebook}'>{html.escape(chapter)}</a>.</p>")
         self._variant_changed()
 
     def _variant_changed(self, *_):
         chosen, variant = scenarios()[self.scenario.value], self.variant.value
         note = chosen.notes.get(variant, "")
-        self.code.value = (f"<p>{html.escape(note)}</p><pre style='font-size:85%'>"
-                           f"{html.escape(chosen.code(variant))}</pre>")
+        code = chosen.code(variant)
+        self.code.value = (f"<p>{html.escape(note)}</p><pre style='font-size:85%'>{html.escape(code.requests)}</pre>"
+                           + (f"<details><summary>How the lab sends these requests (the race engine's writer "
+                              f"program)</summary><pre style='font-size:85%'>{html.escape(code.program)}</pre></details>"
+                              if code.program else ""))
         # a policy that cannot apply is switched off and says why, rather than silently doing nothing
         why_not = chosen.why_no_retries(variant)
         self.retry.disabled = bool(why_not)
