@@ -209,15 +209,16 @@ def test_overwrite_by_pkeys_sends_one_request_where_duplicates_are_refused(chapt
 # -- the exercises: each check sets up what it checks, and says why a wrong answer is wrong --------------
 
 def submit(namespace: dict, answer: str, check: str) -> str:
-    """Run an answer's code, then a check cell, in the chapter's namespace: what the check printed."""
+    """Run an answer's code, then a check cell, in the chapter's namespace: the one line the check showed."""
     exec(answer, namespace)
-    printed, _ = run(check, namespace)
-    assert printed.count("\n") == 1 and printed.startswith(("Right: ", "Not yet: ")), printed
-    return printed
+    printed, value = run(check, namespace)
+    said = str(value)
+    assert not printed and "\n" not in said and said.startswith(("Right: ", "Not yet: ")), (printed, said)
+    return said
 
 
-CHECK_1 = "check_exercise_1(sent_back_total, unwritten_ids)"
-CHECK_2 = "check_exercise_2(load)"
+CHECK_1 = "check(counted_what_came_back)"
+CHECK_2 = "check(sixty_orders_loaded, setup=throttled_orders)"
 
 WRONG_1 = {  # answer -> the reason the check must give
     "tables, not requests": ('unprocessed = [r for a in answers for r in a["UnprocessedItems"].get("Orders", [])]\n'
@@ -262,8 +263,9 @@ WRONG_2 = {
 
 
 def test_the_exercises_ship_unanswered(chapter):
-    assert cell(chapter, CHECK_1).printed.startswith("Not yet: fill in")
-    assert cell(chapter, CHECK_2).printed.startswith("Not yet: write load()")
+    assert str(cell(chapter, CHECK_1).value) == ("Not yet: set sent_back_total in the cell above, run it, then run "
+                                                 "this cell again.")
+    assert str(cell(chapter, CHECK_2).value) == "Not yet: your code raised NotImplementedError: write load() in this cell"
 
 
 @pytest.mark.parametrize("wrong", WRONG_1, ids=list(WRONG_1))
@@ -271,10 +273,10 @@ def test_exercise_1_says_why_a_wrong_answer_is_wrong_and_then_takes_the_right_on
     """After Run All (whose exercise 2 check empties Orders), a wrong answer, then the solution, twice."""
     namespace = dict(cell(chapter, CHECK_2).namespace)
     answer, reason = WRONG_1[wrong]
-    printed = submit(namespace, answer, CHECK_1)
+    printed = submit(namespace, answer, cell(chapter, CHECK_1).source)
     assert printed.startswith("Not yet: ") and reason in printed, printed
     for _ in range(2):
-        printed = submit(namespace, solution(1), CHECK_1)
+        printed = submit(namespace, solution(1), cell(chapter, CHECK_1).source)
         assert printed.startswith("Right: ") and namespace["sent_back_total"] > 0, printed
 
 
@@ -282,9 +284,9 @@ def test_exercise_1_says_why_a_wrong_answer_is_wrong_and_then_takes_the_right_on
 def test_exercise_2_says_why_a_wrong_answer_is_wrong_and_then_takes_the_right_one(chapter, wrong):
     namespace = dict(cell(chapter, CHECK_2).namespace)
     answer, reason = WRONG_2[wrong]
-    printed = submit(namespace, answer, CHECK_2)
+    printed = submit(namespace, answer, cell(chapter, CHECK_2).source)
     assert printed.startswith("Not yet: ") and reason in printed, printed
-    printed = submit(namespace, solution(2), CHECK_2)
+    printed = submit(namespace, solution(2), cell(chapter, CHECK_2).source)
     assert printed.startswith("Right: all 60 orders are in the table, after "), printed
     assert namespace["lab"].front.throttling.rules == {}, "the check left the throttling simulation on"
 
@@ -292,7 +294,7 @@ def test_exercise_2_says_why_a_wrong_answer_is_wrong_and_then_takes_the_right_on
 def test_each_exercise_passes_after_the_other(chapter):
     namespace = dict(cell(chapter, CHECK_2).namespace)
     for check, number in ((CHECK_1, 1), (CHECK_2, 2), (CHECK_1, 1), (CHECK_2, 2)):
-        printed = submit(namespace, solution(number), check)
+        printed = submit(namespace, solution(number), cell(chapter, check).source)
         assert printed.startswith("Right: "), (number, printed)
 
 

@@ -9,25 +9,23 @@ import re
 import nbformat
 import pytest
 
-from chapter_cells import NOTEBOOKS, cell, run_chapter, solution, submit
+from exercise_harness import NOTEBOOKS, answer, exercises, run_all
 
 CHAPTER = "08_myths.ipynb"
 
 
 @pytest.fixture(scope="module")
 def chapter(lab):
-    return run_chapter(CHAPTER)
+    """The chapter after Run All: its namespace, what each cell showed, its two exercises."""
+    shown: dict[str, str] = {}
+    return run_all(CHAPTER, shown=shown), shown, exercises(CHAPTER)
 
 
-def check(chapter, number):
-    return cell(chapter, f"why = check_exercise_{number}()").source
-
-
-WRONG = {
+WRONG_ANSWERS = {
     (1, "the single write's exception"): ("CATCH = client.exceptions.ConditionalCheckFailedException",
-                                          "DynamoDB answered TransactionCanceledException: Transaction cancelled, "
-                                          "please refer cancellation reasons for specific reasons "
-                                          "[ConditionalCheckFailed, None]; it escaped from transfer()"),
+                                          "Not yet: DynamoDB refused the request: TransactionCanceledException: "
+                                          "Transaction cancelled, please refer cancellation reasons for specific "
+                                          "reasons [ConditionalCheckFailed, None]"),
     (1, "everything"): ("CATCH = Exception", "Exception catches this cancellation, and much else besides"),
     (1, "a name, not a class"): ('CATCH = "TransactionCanceledException"', "CATCH must be an exception class"),
     (2, "the old limit"): ("MAX_ACTIONS = 25", "26 actions were accepted too: the limit is higher."),
@@ -35,26 +33,32 @@ WRONG = {
                                                "error detected"),
     (2, "a string"): ('MAX_ACTIONS = "100"', "set MAX_ACTIONS to a whole number"),
 }
+WRONG_CASES = list(WRONG_ANSWERS)
+UNANSWERED = ["Not yet: set CATCH in the cell above, run it, then run this cell again.",
+              "Not yet: set MAX_ACTIONS in the cell above, run it, then run this cell again."]
 
 
 def test_the_exercises_ship_unanswered(chapter):
-    assert cell(chapter, "why = check_exercise_1()").printed.startswith("Not yet: CATCH must be an exception class")
-    assert cell(chapter, "why = check_exercise_2()").printed == "Not yet: set MAX_ACTIONS to a number.\n"
+    namespace, shown, (first, second) = chapter
+    assert [shown[first.check], shown[second.check]] == UNANSWERED
 
 
-@pytest.mark.parametrize("number, wrong", list(WRONG), ids=[f"{n}-{w}" for n, w in WRONG])
+@pytest.mark.parametrize("number, wrong", WRONG_CASES, ids=[f"{n}-{w}" for n, w in WRONG_CASES])
 def test_a_wrong_answer_gets_its_reason_and_the_solution_passes_after_it(chapter, number, wrong):
-    namespace = chapter[-1].namespace
-    answer, reason = WRONG[number, wrong]
-    printed = submit(namespace, answer, check(chapter, number))
-    assert printed.startswith("Not yet: ") and reason in printed, printed
-    assert submit(namespace, solution(CHAPTER, number), check(chapter, number)).startswith("Right: ")
+    namespace, _, exercise = chapter
+    code, reason = WRONG_ANSWERS[number, wrong]
+    said = answer(namespace, exercise[number - 1], code)
+    assert said.startswith("Not yet: ") and "\n" not in said and reason in said, said
+    said = answer(namespace, exercise[number - 1], exercise[number - 1].solution)
+    assert said.startswith("Right: "), said
 
 
 def test_each_exercise_passes_after_the_other_and_twice(chapter):
-    namespace = chapter[-1].namespace
-    for number in (2, 1, 1, 2):
-        assert submit(namespace, solution(CHAPTER, number), check(chapter, number)).startswith("Right: ")
+    namespace, _, exercise = chapter
+    for number in (1, 2, 2, 1):
+        said = answer(namespace, exercise[number - 1], exercise[number - 1].solution)
+        assert said.startswith("Right: "), (number, said)
+    assert not namespace["lab"].front.conflicts.on
 
 
 def test_each_myth_names_its_source_by_title_and_links_to_a_section_that_exists():
