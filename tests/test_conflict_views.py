@@ -119,4 +119,4 @@ def test_the_largest_run_is_drawn_sharp_no_taller_than_its_cap_with_one_artist_p
     assert not axes.patches and len(axes.collections) <= result.frame["outcome"].nunique() + 1  # not one per attempt
     assert sum(len(c.get_paths()) for c in axes.collections) == len(result.frame) + result.frame["held_start"].notna().sum()
     png = conflicts._png(figure)
-    assert struct.unpack(">II", png[16:24]) == (WIDTH_PX * PIXEL_RATIO, 680 * PIXEL_RATIO)
+    assert struct.unpack(">II", png[16:24]) == (WIDTH_PX * PIXEL_RATIO, 600 * PIXEL_RATIO)

@@ -148,8 +148,8 @@ def _boxes(x0, x1, y, half: float = 0.32):
 
 
 def contention_height_px(lanes: int) -> int:
-    """The timeline's height in CSS pixels: a few pixels per writer, at most 680."""
-    return min(130 + 9 * lanes, 680)
+    """The timeline's height in CSS pixels: a few pixels per writer, at most 600 (the widget stays under 1,200)."""
+    return min(130 + 9 * lanes, 600)
 
 
 def contention_figure(result):
