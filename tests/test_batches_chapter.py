@@ -206,38 +206,96 @@ def test_overwrite_by_pkeys_sends_one_request_where_duplicates_are_refused(chapt
     assert kept.printed == "requests sent: [1]\n" and kept.value == {"OrderId": "order-500", "total": 2}
 
 
-def test_the_exercises_ship_unanswered_and_their_solutions_pass(chapter):
-    namespace = cell(chapter, "def check_exercise_2(load):").namespace
-    assert cell(chapter, "check_exercise_1(sent_back_total, unwritten_ids)").printed.startswith("Not yet")
-    assert cell(chapter, "check_exercise_2(load)").printed.startswith("Not yet")
+# -- the exercises: each check sets up what it checks, and says why a wrong answer is wrong --------------
 
-    exec(cell(chapter, "answers = [client.batch_write_item").source, namespace)
-    exec(solution(1), namespace)
-    printed, _ = run("check_exercise_1(sent_back_total, unwritten_ids)", namespace)
-    assert printed.startswith("Right: ") and namespace["sent_back_total"] > 0, printed
-
-    exec(solution(2), namespace)
-    printed, _ = run("check_exercise_2(load)", namespace)
-    assert printed.startswith("Right: all 60 orders are in the table, although the simulation sent back"), printed
+def submit(namespace: dict, answer: str, check: str) -> str:
+    """Run an answer's code, then a check cell, in the chapter's namespace: the one line the check showed."""
+    exec(answer, namespace)
+    printed, value = run(check, namespace)
+    said = str(value)
+    assert not printed and "\n" not in said and said.startswith(("Right: ", "Not yet: ")), (printed, said)
+    return said
 
 
-def test_the_exercise_checks_say_why_a_wrong_answer_is_wrong(chapter):
-    namespace = cell(chapter, "def check_exercise_2(load):").namespace
-    exec(cell(chapter, "answers = [client.batch_write_item").source, namespace)
-    with pytest.raises(AssertionError, match="the orders missing from the table are"):
-        namespace["check_exercise_1"](0, set())
+CHECK_1 = "check(counted_what_came_back)"
+CHECK_2 = "check(sixty_orders_loaded, setup=throttled_orders)"
 
-    def load_without_retrying(client, table, requests):
-        for start in range(0, len(requests), 25):
-            client.batch_write_item(RequestItems={table: requests[start:start + 25]})
+WRONG_1 = {  # answer -> the reason the check must give
+    "tables, not requests": ('unprocessed = [r for a in answers for r in a["UnprocessedItems"].get("Orders", [])]\n'
+                             'sent_back_total = sum(len(a["UnprocessedItems"]) for a in answers)\n'
+                             'unwritten_ids = {r["PutRequest"]["Item"]["OrderId"]["S"] for r in unprocessed}',
+                             "count the requests, in all three answers"),
+    "typed ids": ('unprocessed = [r for a in answers for r in a["UnprocessedItems"].get("Orders", [])]\n'
+                  'sent_back_total = len(unprocessed)\n'
+                  'unwritten_ids = [r["PutRequest"]["Item"]["OrderId"] for r in unprocessed]',
+                  "should be a set of OrderId strings"),
+    "the first answer only": ('unprocessed = answers[0]["UnprocessedItems"].get("Orders", [])\n'
+                              'sent_back_total = len(unprocessed)\n'
+                              'unwritten_ids = {r["PutRequest"]["Item"]["OrderId"]["S"] for r in unprocessed}',
+                              "requests came back in all, not"),
+}
 
-    def load_in_one_call(client, table, requests):
-        client.batch_write_item(RequestItems={table: requests})
+WRONG_2 = {
+    "no retry": ("def load(client, table, requests):\n"
+                 "    for start in range(0, len(requests), 25):\n"
+                 "        client.batch_write_item(RequestItems={table: requests[start:start + 25]})",
+                 "were not sent again"),
+    "one call": ("def load(client, table, requests):\n"
+                 "    client.batch_write_item(RequestItems={table: requests})",
+                 "Not yet: DynamoDB refused the request: ValidationException: 1 validation error detected"),
+    "an immediate retry": ("def load(client, table, requests):\n"
+                           "    for start in range(0, len(requests), 25):\n"
+                           "        write_all(client, {table: requests[start:start + 25]}, rng=random.Random(),\n"
+                           "                  sleep=lambda seconds: None)",
+                           "resends went out less than 1 ms after DynamoDB sent the requests back"),
+    "a fixed pause": ("def load(client, table, requests):\n"
+                      "    for start in range(0, len(requests), 25):\n"
+                      "        pending = {table: requests[start:start + 25]}\n"
+                      "        while pending:\n"
+                      "            try:\n"
+                      "                pending = client.batch_write_item(RequestItems=pending)['UnprocessedItems']\n"
+                      "            except client.exceptions.ProvisionedThroughputExceededException:\n"
+                      "                pass\n"
+                      "            if pending:\n"
+                      "                lab_sleep(0.1)",
+                      "A fixed pause is not a backoff"),
+}
 
-    with pytest.raises(AssertionError, match="came back in UnprocessedItems and were not sent again"):
-        namespace["check_exercise_2"](load_without_retrying)
-    with pytest.raises(AssertionError, match="length less than or equal to 25"):
-        namespace["check_exercise_2"](load_in_one_call)
+
+def test_the_exercises_ship_unanswered(chapter):
+    assert str(cell(chapter, CHECK_1).value) == ("Not yet: set sent_back_total in the cell above, run it, then run "
+                                                 "this cell again.")
+    assert str(cell(chapter, CHECK_2).value) == "Not yet: your code raised NotImplementedError: write load() in this cell"
+
+
+@pytest.mark.parametrize("wrong", WRONG_1, ids=list(WRONG_1))
+def test_exercise_1_says_why_a_wrong_answer_is_wrong_and_then_takes_the_right_one(chapter, wrong):
+    """After Run All (whose exercise 2 check empties Orders), a wrong answer, then the solution, twice."""
+    namespace = dict(cell(chapter, CHECK_2).namespace)
+    answer, reason = WRONG_1[wrong]
+    printed = submit(namespace, answer, cell(chapter, CHECK_1).source)
+    assert printed.startswith("Not yet: ") and reason in printed, printed
+    for _ in range(2):
+        printed = submit(namespace, solution(1), cell(chapter, CHECK_1).source)
+        assert printed.startswith("Right: ") and namespace["sent_back_total"] > 0, printed
+
+
+@pytest.mark.parametrize("wrong", WRONG_2, ids=list(WRONG_2))
+def test_exercise_2_says_why_a_wrong_answer_is_wrong_and_then_takes_the_right_one(chapter, wrong):
+    namespace = dict(cell(chapter, CHECK_2).namespace)
+    answer, reason = WRONG_2[wrong]
+    printed = submit(namespace, answer, cell(chapter, CHECK_2).source)
+    assert printed.startswith("Not yet: ") and reason in printed, printed
+    printed = submit(namespace, solution(2), cell(chapter, CHECK_2).source)
+    assert printed.startswith("Right: all 60 orders are in the table, after "), printed
+    assert namespace["lab"].front.throttling.rules == {}, "the check left the throttling simulation on"
+
+
+def test_each_exercise_passes_after_the_other(chapter):
+    namespace = dict(cell(chapter, CHECK_2).namespace)
+    for check, number in ((CHECK_1, 1), (CHECK_2, 2), (CHECK_1, 1), (CHECK_2, 2)):
+        printed = submit(namespace, solution(number), cell(chapter, check).source)
+        assert printed.startswith("Right: "), (number, printed)
 
 
 def test_a_default_client_retries_a_batch_refused_whole_4_times(lab, table, monkeypatch):

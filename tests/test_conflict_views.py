@@ -3,11 +3,17 @@ tabulated by outcome; and the two phases of a transaction drawn from the lab's t
 
 from __future__ import annotations
 
+import struct
+import time
+
 import pytest
 
 import labkit
+from labkit.race import contention
 from labkit.race.contention import contend
-from labkit.views.conflicts import TABLE_CLASS, ConflictLab, two_phase
+from labkit.views import conflicts
+from labkit.views.conflicts import TABLE_CLASS, ConflictLab, contention_height_px, two_phase
+from labkit.views.timeline import PIXEL_RATIO, WIDTH_PX
 
 
 def test_without_retries_transactions_meet_conflicts_and_the_counters_match_what_committed(lab):
@@ -52,7 +58,9 @@ def test_fire_draws_the_outcome_table_and_keeps_a_history(lab):
     assert result.by_outcome().to_dict() == {"succeeded": {"transaction": 4, "single write": 2}}  # with retries, all
     assert ">transaction</th><td style='padding:2px 12px;border-bottom:1px solid #ddd;text-align:right'>4</td>" in (
         widget.table.value)
-    assert bytes(widget.picture.value).startswith(b"\x89PNG")
+    png = bytes(widget.picture.value)
+    assert png.startswith(b"\x89PNG") and widget.picture.layout.width == f"{WIDTH_PX}px"
+    assert struct.unpack(">II", png[16:24]) == (WIDTH_PX * PIXEL_RATIO, contention_height_px(6) * PIXEL_RATIO)
     assert "HELD" in widget.summary.value and "simulated" in widget.summary.value
     widget.retry.value = "none"
     widget.fire_once()
@@ -72,4 +80,43 @@ def test_two_phase_draws_a_held_transaction_and_the_requests_that_met_it(lab, ta
     picture = two_phase(lab, last=2)
     assert repr(picture) == "<the lab's trace: 2 requests, 1 transaction held>"
     assert [e.operation for e in picture.entries] == ["TransactWriteItems", "DeleteItem"]
-    assert picture._repr_png_().startswith(b"\x89PNG")
+    png, metadata = picture._repr_png_()
+    assert png.startswith(b"\x89PNG") and struct.unpack(">I", png[16:20])[0] == metadata["width"] * PIXEL_RATIO
+
+
+def test_contend_reports_each_writer_as_it_finishes(lab):
+    seen = []
+    contend(lab, transactions=5, single_writes=3, hot_items=2, hold_ms=10, retry="backoff", progress=seen.append)
+    assert seen == list(range(1, 9))
+
+
+def test_fire_shows_progress_while_the_writers_run_and_the_fire_button_waits(lab, monkeypatch):
+    """A stand-in for contend that takes its time: the widget must show each step while it runs, from the
+    thread that clicked Fire, then hide the progress and give the button back."""
+    real = contention.contend
+    shown, disabled = [], []
+
+    def slow(lab, progress, **settings):
+        for finished in range(1, 4):
+            time.sleep(0.4)
+            progress(finished)
+        return real(lab, **{**settings, "transactions": 2, "single_writes": 1})
+
+    monkeypatch.setattr(conflicts, "contend", slow)
+    widget = ConflictLab(lab, transactions=2, single_writes=1, hot_items=2, hold_ms=5)
+    widget.progress_text.observe(lambda change: (shown.append(change["new"]),
+                                                 disabled.append(widget.fire.disabled)), "value")
+    assert widget.fire_once() is not None
+    assert [f"writers finished: {n} of 3" for n in (1, 2, 3)] == [t for t in shown if t.startswith("writers")][-3:]
+    assert all(disabled) and not widget.fire.disabled and widget.running.layout.display == "none"
+
+
+def test_the_largest_run_is_drawn_sharp_no_taller_than_its_cap_with_one_artist_per_colour(lab):
+    result = contend(lab, transactions=contention.MAX_WRITERS, single_writes=contention.MAX_WRITERS, hot_items=1,
+                     hold_ms=5, retry="backoff")
+    figure = conflicts.contention_figure(result)
+    axes = figure.axes[0]
+    assert not axes.patches and len(axes.collections) <= result.frame["outcome"].nunique() + 1  # not one per attempt
+    assert sum(len(c.get_paths()) for c in axes.collections) == len(result.frame) + result.frame["held_start"].notna().sum()
+    png = conflicts._png(figure)
+    assert struct.unpack(">II", png[16:24]) == (WIDTH_PX * PIXEL_RATIO, 600 * PIXEL_RATIO)

@@ -17,6 +17,7 @@ import random
 import threading
 import time
 from dataclasses import dataclass
+from typing import Callable
 
 from botocore.exceptions import ClientError
 
@@ -93,9 +94,10 @@ def ended(code: str | None, reasons: list[str]) -> str:
 
 
 def contend(lab, *, transactions: int = 6, single_writes: int = 2, hot_items: int = 3, hold_ms: float = 20,
-            retry: str = "none", seed: int = 0) -> Contention:
+            retry: str = "none", seed: int = 0, progress: Callable[[int], None] | None = None) -> Contention:
     """Fire ``transactions`` transactions and ``single_writes`` single writes at ``hot_items`` items at once,
-    with conflicts simulated (each transaction holds its items ``hold_ms``); return every attempt."""
+    with conflicts simulated (each transaction holds its items ``hold_ms``); return every attempt.
+    ``progress(finished)``, if given, is called from a writer's thread each time one more writer is done."""
     import pandas as pd
 
     if retry not in RETRIES:
@@ -115,8 +117,18 @@ def contend(lab, *, transactions: int = 6, single_writes: int = 2, hot_items: in
     zero: list[float] = []  # when the barrier released the writers
     barrier = threading.Barrier(len(plans), action=lambda: zero.append(time.perf_counter()))
     rows: list[list[dict]] = [[] for _ in plans]
+    finished, counting = [0], threading.Lock()
 
     def writer(number: int) -> None:
+        try:
+            attempts(number)
+        finally:
+            if progress is not None:
+                with counting:
+                    finished[0] += 1
+                    progress(finished[0])
+
+    def attempts(number: int) -> None:
         kind, mine = plans[number]
         token = f"contend-{run}-{number}"
         backoff = random.Random(seed * 1000 + number)

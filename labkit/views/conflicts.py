@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import io
+import threading
 
 import ipywidgets as widgets
 
@@ -16,9 +17,11 @@ from ..race.contention import MAX_WRITERS, contend
 from ..palette import KINDS, kind_of
 from .widget import FIRE_CLASS
 from .saved import PlainWhenSaved
+from .timeline import PIXEL_RATIO, WIDTH_PX
 
 TABLE_CLASS = "labkit-conflict-table"
 SUMMARY_CLASS = "labkit-conflict-summary"
+_TRACE_DPI = 80  # CSS pixels per inch the two phases are shown at
 _HOLD_LOOK = {"facecolor": "#fff3cd", "edgecolor": "#b8860b", "hatch": "///", "linewidth": 0.6}
 
 
@@ -70,7 +73,7 @@ class TwoPhase:
         ms = lambda t: (t - zero) * 1000  # noqa: E731
         span = max(ms(e.end) for e in entries) or 1.0
         height = 1.9 + 0.45 * len(entries)
-        figure = Figure(figsize=(9.5, height), dpi=80)
+        figure = Figure(figsize=(9.5, height), dpi=_TRACE_DPI * PIXEL_RATIO)  # shown at _TRACE_DPI: sharp
         figure.subplots_adjust(left=0.36, right=0.97, top=1 - 0.5 / height, bottom=1.15 / height)
         axes = figure.add_subplot()
         labels, codes = [], []
@@ -99,8 +102,8 @@ class TwoPhase:
                     bbox_to_anchor=(0.4, -0.55 / (height - 1.6)), ncol=2, fontsize=7, frameon=False)
         return figure
 
-    def _repr_png_(self) -> bytes:
-        return _png(self.figure())
+    def _repr_png_(self):
+        return _png(self.figure()), {"width": round(9.5 * _TRACE_DPI)}
 
     def __repr__(self) -> str:
         held = sum(1 for e in self.entries if e.held)
@@ -136,30 +139,51 @@ def two_phase(lab, last: int = 8):
 
 # -- the conflict lab ------------------------------------------------------------------------------
 
+def _boxes(x0, x1, y, half: float = 0.32):
+    """Rectangles from x0 to x1 around lanes y, as the vertex array a PolyCollection takes."""
+    import numpy as np
+
+    corners = ((x0, y - half), (x0, y + half), (x1, y + half), (x1, y - half))
+    return np.stack([np.column_stack(corner) for corner in corners], axis=1)
+
+
+def contention_height_px(lanes: int) -> int:
+    """The timeline's height in CSS pixels: a few pixels per writer, at most 600 (the widget stays under 1,200)."""
+    return min(130 + 9 * lanes, 600)
+
+
 def contention_figure(result):
-    """One lane per writer, a bar per attempt coloured by outcome, and each committed transaction's hold."""
-    import pandas as pd
+    """One lane per writer, a bar per attempt coloured by outcome, and each committed transaction's hold.
+
+    Drawn at PIXEL_RATIO times the WIDTH_PX it is shown at, so it stays sharp; one PolyCollection per
+    colour, so hundreds of attempts draw in a fraction of a second."""
+    import numpy as np
+    from matplotlib.collections import PolyCollection
     from matplotlib.figure import Figure
 
     frame = result.frame
     lanes = int(frame["writer"].max())
     span = float(frame["end"].max()) or 1.0
-    height = min(1.8 + 0.2 * lanes, 10)
-    figure = Figure(figsize=(9, height), dpi=80)
-    figure.subplots_adjust(left=0.1, right=0.7, top=1 - 0.4 / height, bottom=0.6 / height)
+    width, height = WIDTH_PX, contention_height_px(lanes)
+    figure = Figure(figsize=(width / 100, height / 100), dpi=100 * PIXEL_RATIO)
+    figure.subplots_adjust(left=70 / width, right=1 - 230 / width, top=1 - 34 / height, bottom=46 / height)
     axes = figure.add_subplot()
-    for row in frame.itertuples():
-        colour = KINDS[kind_of(row.outcome)][1]
-        _lane(axes, row.writer, row.start, row.end, colour, minimum=span * 0.004)
-        if pd.notna(row.held_start):
-            _hold(axes, row.writer, row.held_start, row.held_end)
+    for kind, rows in frame.groupby(frame["outcome"].map(kind_of), sort=False):
+        x0, x1, y = (rows[c].to_numpy(dtype=float) for c in ("start", "end", "writer"))
+        axes.add_collection(PolyCollection(_boxes(x0, np.maximum(x1, x0 + span * 0.004), y),
+                                           facecolors=KINDS[kind][1], edgecolors="white", linewidths=0.4))
+    held = frame.dropna(subset=["held_start"])
+    if len(held):
+        axes.add_collection(PolyCollection(_boxes(*(held[c].to_numpy(dtype=float)
+                                                    for c in ("held_start", "held_end", "writer"))), **_HOLD_LOOK))
     axes.set_xlim(0, span * 1.02)
     axes.set_ylim(lanes + 0.7, 0.3)
     ticks = range(1, lanes + 1, max(1, lanes // 16))
     kinds = dict(zip(frame["writer"], frame["kind"]))
     axes.set_yticks(ticks, [f"{n} {'T' if kinds.get(n) == 'transaction' else 'W'}" for n in ticks], fontsize=8)
-    axes.set_ylabel("writer (T transaction, W single write)")
-    axes.set_xlabel("ms since the writers were released")
+    axes.set_ylabel("writer (T transaction, W single write)", fontsize=8)
+    axes.set_xlabel("ms since the writers were released", fontsize=8)
+    axes.tick_params(axis="x", labelsize=8)
     axes.set_title(f"{result.transactions} transactions, {result.single_writes} single writes, {result.hot_items} "
                    f"hot items, hold {result.hold_ms:g} ms (simulated), retry: {result.retry}", fontsize=9)
     axes.legend(handles=_legend(list(frame["outcome"]), "items held (simulated)"), loc="upper left",
@@ -213,26 +237,59 @@ class ConflictLab(PlainWhenSaved, widgets.VBox):
                                            value=retry)
         self.fire = widgets.Button(description="Fire", button_style="danger", icon="bolt")
         self.fire.add_class(FIRE_CLASS)
+        self.progress = widgets.IntProgress(0, min=0, max=1, layout=widgets.Layout(width="240px"))
+        self.progress_text = widgets.HTML()
+        self.running = widgets.HBox([self.progress, self.progress_text], layout=widgets.Layout(display="none"))
         self.summary, self.table, self.history = widgets.HTML(), widgets.HTML(), widgets.HTML()
-        self.picture = widgets.Image(format="png", layout=widgets.Layout(max_width="100%"))
+        # shown at the width it is drawn for (at PIXEL_RATIO), never stretched; hidden until the first Fire
+        self.picture = widgets.Image(format="png", layout=widgets.Layout(width=f"{WIDTH_PX}px", max_width="100%",
+                                                                         display="none"))
         self.fire.on_click(lambda _: self.fire_once())
-        super().__init__([self.transactions, self.single_writes, self.hot_items, self.hold_ms, self.retry, self.fire,
-                          self.summary, self.table, self.picture, self.history])
+        controls = widgets.HBox([widgets.VBox([self.transactions, self.single_writes]),
+                                 widgets.VBox([self.hot_items, self.hold_ms])])
+        super().__init__([controls, widgets.HBox([self.retry, self.fire]), self.running, self.summary, self.table,
+                          self.picture, self.history])
 
     def fire_once(self):
-        """Run once as the controls say and show it: what a click on Fire does."""
-        try:
-            result = contend(self.lab, transactions=self.transactions.value, single_writes=self.single_writes.value,
-                             hot_items=self.hot_items.value, hold_ms=self.hold_ms.value, retry=self.retry.value,
-                             seed=len(self.runs))
-        except Exception as error:  # shown where the learner looks, not in the kernel log
+        """Run once as the controls say and show it: what a click on Fire does. The writers run on a thread of
+        their own while this one shows how far they are (a run at the largest settings takes seconds, most of
+        them making one client per writer the first time)."""
+        settings = {"transactions": self.transactions.value, "single_writes": self.single_writes.value,
+                    "hot_items": self.hot_items.value, "hold_ms": self.hold_ms.value, "retry": self.retry.value,
+                    "seed": len(self.runs)}
+        total = settings["transactions"] + settings["single_writes"]
+        state, done = {"step": "making one client per writer", "count": 0}, {}
+
+        def work():
+            try:
+                for made in range(1, total + 1):  # made once and kept by the lab: only a first large run waits
+                    self.lab.clients(made)
+                    state.update(count=made)
+                state.update(step="writers finished", count=0)
+                done["result"] = contend(self.lab, **settings, progress=lambda finished: state.update(count=finished))
+                state.update(step="drawing the timeline", count=total)
+                done["png"] = _png(contention_figure(done["result"]))
+            except Exception as error:  # shown where the learner looks, not in the kernel log
+                done["error"] = error
+
+        self.fire.disabled = True
+        self.progress.max, self.running.layout.display = max(total, 1), None
+        worker = threading.Thread(target=work, name="labkit-conflict-lab", daemon=True)
+        worker.start()
+        while worker.is_alive():
+            self.progress.value = state["count"]
+            self.progress_text.value = html.escape(f"{state['step']}: {state['count']} of {total}")
+            worker.join(0.1)
+        self.running.layout.display, self.fire.disabled = "none", False
+        if "error" in done:
+            error = done["error"]
             self.summary.value = (f"<div class='{SUMMARY_CLASS}'><b>{type(error).__name__}</b>: "
                                   f"{html.escape(str(error))}</div>")
             return None
-        self.last = result
+        result = self.last = done["result"]
         self.summary.value = summary_html(result)
         self.table.value = outcome_table_html(result)
-        self.picture.value = _png(contention_figure(result))
+        self.picture.value, self.picture.layout.display = done["png"], None
         finals = result.finals
         self.runs.append({"run": len(self.runs) + 1, "transactions": result.transactions,
                           "single writes": result.single_writes, "hot items": result.hot_items,
@@ -242,8 +299,9 @@ class ConflictLab(PlainWhenSaved, widgets.VBox):
                           "invariant": "held" if result.held else "BROKEN"})
         import pandas as pd
 
-        self.history.value = ("<h4 style='margin:6px 0 2px'>history</h4>"
-                              + pd.DataFrame(self.runs[::-1]).to_html(index=False, classes="labkit-conflict-history"))
+        self.history.value = ("<h4 style='margin:6px 0 2px'>history</h4><div style='max-height:220px;overflow-y:auto'>"
+                              + pd.DataFrame(self.runs[::-1]).to_html(index=False, classes="labkit-conflict-history")
+                              + "</div>")
         return result
 
 
