@@ -27,15 +27,17 @@ RENDER_TIMEOUT_MS = 30_000
 
 
 def walls(chapter, label: str) -> list[str]:
-    """The outputs taller than the limit, tallest first; every height is recorded, the tallest photographed."""
+    """The outputs taller than the limit, tallest first; every height is recorded, and the tallest walls
+    (or, with none, the tallest output) photographed."""
     heights = chapter.output_heights()
     ARTIFACTS.mkdir(exist_ok=True)
     record = ARTIFACTS / "output-heights.json"
     measured = json.loads(record.read_text()) if record.exists() else {}
     measured[label] = heights
     record.write_text(json.dumps(measured, indent=1))
-    tall = sorted((h for h in heights if h["height"] > LIMIT_PX), key=lambda h: -h["height"])
-    for h in tall[:SCREENSHOTS_PER_PAGE]:
+    ranked = sorted(heights, key=lambda h: -h["height"])
+    tall = [h for h in ranked if h["height"] > LIMIT_PX]
+    for h in tall[:SCREENSHOTS_PER_PAGE] or ranked[:1]:  # the walls, or else the tallest output
         name = re.sub(r"[^\w.-]+", "_", f"{label}-cell{h['cell']}-{h['height']}px") + ".png"
         chapter.screenshot_output(h["cell"], ARTIFACTS / "output-heights" / name)
     return [f"{label}: cell {h['cell']} is {h['height']} px tall" for h in tall]
