@@ -7,7 +7,7 @@ points the learner there: a markdown cell that links to the introducing chapter 
 section), or, for an output, the nearest markdown cell above it that does. The table of contents in 00
 links every chapter; the myths chapter (08) and exam prep (09) come after every introduction and review.
 
-``python tests/test_glossary.py`` prints every early use, one a line.
+``python tests/test_glossary.py [NOTEBOOKS_FOLDER]`` prints every early use, one a line.
 """
 
 from __future__ import annotations
@@ -215,4 +215,7 @@ def test_a_glossary_entry_that_points_wrong_is_reported(course):
 
 
 if __name__ == "__main__":
-    print("\n".join(misplaced(load_glossary()) + early_uses(load_glossary())))
+    import sys
+
+    folder = Path(sys.argv[1]) if len(sys.argv) > 1 else NOTEBOOKS
+    print("\n".join(misplaced(load_glossary(), folder) + early_uses(load_glossary(), folder)))
