@@ -203,7 +203,8 @@ def main() -> None:
     kept = alive_at_pace(args.pace, BINDER_CONFIG["MappingKernelManager"], len(without["each"]))
     estimate = without["server"] + sum(without["each"][-kept:])
     print(f"\nwithout culling: {without['end'] / MB:.0f} MB at the end, {without['kernels']} kernels "
-          f"(each {min(without['each']) / MB:.0f} to {max(without['each']) / MB:.0f} MB, the server {without['server'] / MB:.0f} MB)")
+          f"(each {min(without['each']) / MB:.0f} to {max(without['each']) / MB:.0f} MB, "
+          f"the server {without['server'] / MB:.0f} MB)")
     print(f"Binder's settings, walked: {culled['end'] / MB:.0f} MB at the end, {culled['kernels']} kernels, "
           f"peak {culled['peak'] / MB:.0f} MB; ratio to no culling {culled['end'] / without['end']:.2f}")
     if culled["overran"]:

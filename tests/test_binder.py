@@ -92,7 +92,7 @@ def test_postbuild_trusts_the_notebooks_and_quiets_jupyterlab(repo, binder_env):
     prefix = Path(binder_env["VIRTUAL_ENV"])
     overrides = json.loads((prefix / "share/jupyter/lab/settings/overrides.json").read_text())
     assert overrides["@jupyterlab/apputils-extension:notification"]["fetchNews"] == "false"
-    assert overrides["@jupyterlab/notebook-extension:tracker"]["kernelShutdown"] is True  # closing a tab ends its kernel
+    assert overrides["@jupyterlab/notebook-extension:tracker"]["kernelShutdown"] is True  # a closed tab's kernel ends
 
 
 CULLING = json.loads((ROOT / "binder" / "jupyter_server_config.json").read_text())["MappingKernelManager"]

@@ -112,7 +112,7 @@ def early_uses(glossary: list[Term], notebooks: Path = NOTEBOOKS) -> list[str]:
     for term in glossary:
         _, sources = read[term.chapter]
         [start] = find_section(sources, term.section) or [None]
-        heading = next((_plain(m.group(2)) for m in HEADING.finditer(sources[start])), None) if start is not None else None
+        heading = None if start is None else _plain(HEADING.search(sources[start]).group(2))
         for name in order[:order.index(term.chapter) + 1]:
             for cell in read[name][0]:
                 if name == term.chapter and (start is None or cell.index >= start or cell.index == 0):
@@ -189,7 +189,8 @@ def test_the_checker_finds_a_term_in_prose_and_output_before_its_chapter(course)
     (notebooks / "a_00.ipynb").rename(notebooks / "00_a.ipynb")
     (notebooks / "b_01.ipynb").rename(notebooks / "01_b.ipynb")
     early = early_uses([WCU], notebooks)
-    assert [e.split(" | ")[1:3] for e in early] == [["00_a.ipynb", "cell 0 (markdown)"], ["00_a.ipynb", "cell 1 (output)"]]
+    assert [e.split(" | ")[1:3] for e in early] == [
+        ["00_a.ipynb", "cell 0 (markdown)"], ["00_a.ipynb", "cell 1 (output)"]]
     assert misplaced([WCU], notebooks) == []
 
 
@@ -198,7 +199,8 @@ def test_a_link_to_the_introducing_chapter_allows_an_early_use(course):
         "00_a": [("markdown", "# A\n1 [WCU](02_b.ipynb#Capacity) per write", ""), ("code", "x", "1 WCU\n"),
                  ("markdown", "no link here, WCU", ""), ("markdown", "a link [elsewhere](01_c.ipynb), WCU", "")],
         "02_b": [("markdown", "# C\nopening: WCU", ""), ("code", "x", "1 WCU\n"),
-                 ("markdown", "[see below](#Capacity)", ""), ("code", "x", "1 WCU\n"), ("markdown", "## Capacity\nWCU", "")]})
+                 ("markdown", "[see below](#Capacity)", ""), ("code", "x", "1 WCU\n"),
+                 ("markdown", "## Capacity\nWCU", "")]})
     early = early_uses([WCU], notebooks)
     # the output under the linking cell and the chapter's opening pass; the unlinked cell, the cell linking
     # to another chapter and the output above the section, under an opening with no link, do not

@@ -220,7 +220,8 @@ class Chapter:
         return self
 
     def _tracker(self) -> dict:
-        return self.page.evaluate("() => ({...window.__labkit, pending: window.__labkit.pending.size, numbered: 0})")  # sizes, not sets
+        # the counts, with the sets of message ids left out
+        return self.page.evaluate("() => ({...window.__labkit, pending: window.__labkit.pending.size, numbered: 0})")
 
     def run_all(self) -> "Chapter":
         """Run > Run All Cells, as a learner would, then wait until the kernel has answered every cell."""
