@@ -70,11 +70,12 @@ def _output_text(output: dict) -> str:
 
 
 def chapter_cells(path: Path) -> tuple[list[Cell], list[str]]:
-    """What a learner reads in a chapter (markdown, and code cells' printed outputs), and each cell's source."""
+    """What a learner reads in a chapter (markdown, and code cells' printed outputs), and each cell's markdown
+    ("" for a code cell: its comments are no headings)."""
     cells, sources, links = [], [], frozenset()
     for index, cell in enumerate(json.loads(path.read_text(encoding="utf-8"))["cells"]):
         source = "".join(cell["source"])
-        sources.append(source)
+        sources.append(source if cell["cell_type"] == "markdown" else "")
         if cell["cell_type"] == "markdown":
             links = _links(source)
             cells.append(Cell(path.name, index, "markdown", source, links))
@@ -126,24 +127,25 @@ def early_uses(glossary: list[Term], notebooks: Path = NOTEBOOKS) -> list[str]:
 
 
 def misplaced(glossary: list[Term], notebooks: Path = NOTEBOOKS) -> list[str]:
-    """Entries whose introducing section is missing, ambiguous, or does not show the term."""
+    """Entries whose introducing section is missing, ambiguous, or does not show the term (in its prose,
+    code or output)."""
     found = []
     for term in glossary:
         path = notebooks / term.chapter
         if not path.exists():
             found.append(f"{term.term}: no chapter {term.chapter}")
             continue
-        _, sources = chapter_cells(path)
+        cells, sources = chapter_cells(path)
         starts = find_section(sources, term.section)
         if len(starts) != 1:
             found.append(f"{term.term}: {len(starts)} headings in {term.chapter} contain {term.section!r}")
             continue
         level = len(HEADING.search(sources[starts[0]]).group(1))
-        section = [sources[starts[0]]]
-        for source in sources[starts[0] + 1:]:
-            if any(len(m.group(1)) <= level for m in HEADING.finditer(source)):
-                break
-            section.append(source)
+        end = next((i for i in range(starts[0] + 1, len(sources))
+                    if any(len(m.group(1)) <= level for m in HEADING.finditer(sources[i]))), len(sources))
+        code = [c["source"] for c in json.loads(path.read_text(encoding="utf-8"))["cells"][starts[0]:end]
+                if c["cell_type"] == "code"]
+        section = ["".join(c) for c in code] + [c.text for c in cells if starts[0] <= c.index < end]
         if not term.pattern.search("\n".join(section)):
             found.append(f"{term.term}: {term.chapter} § {term.section} does not mention it")
     return found
@@ -215,6 +217,14 @@ def test_a_glossary_entry_that_points_wrong_is_reported(course):
     assert misplaced([Term("WCU", WCU.pattern, "02_b.ipynb", "again")], notebooks) == [
         "WCU: 02_b.ipynb § again does not mention it"]
 
+
+
+def test_code_comments_are_no_headings_and_an_output_can_show_the_term(course):
+    notebooks = course(**{"02_b": [("markdown", "# C\n## Capacity\nwhat it costs", ""),
+                                   ("code", "# Capacity of the table\nprint(cost)", "1 WCU\n"),
+                                   ("markdown", "## Next", ""), ("code", "x", "2 WCU\n")]})
+    assert misplaced([WCU], notebooks) == []  # one heading (the comment is none), the term shown by an output
+    assert early_uses([WCU], notebooks) == []  # the output below the next heading comes after the section
 
 if __name__ == "__main__":
     import sys
