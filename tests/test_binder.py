@@ -17,7 +17,8 @@ from pathlib import Path
 
 import pytest
 
-pytestmark = pytest.mark.slow
+pytestmark = pytest.mark.binder
+slow = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parents[1]
 # Binder's base environment for Python 3.11 (repo2docker 2026.4.0's conda lock): what the requirements
@@ -70,6 +71,7 @@ def binder_env(repo, tmp_path_factory) -> dict:
     return env
 
 
+@slow
 def test_the_session_environment(repo, binder_env):
     """labkit is the repository's own, installed by ``-e .``; start sets fake credentials and a region."""
     probe = "import json, os, labkit; print(json.dumps([labkit.__file__, os.environ.get('AWS_ACCESS_KEY_ID'), " \
@@ -82,6 +84,7 @@ def test_the_session_environment(repo, binder_env):
     assert bare.stdout.strip() == "None"  # so the credentials above came from binder/start
 
 
+@slow
 def test_postbuild_trusts_the_notebooks_and_quiets_jupyterlab(repo, binder_env):
     check = ("import glob, nbformat; from nbformat.sign import NotebookNotary; n = NotebookNotary(); "
              "print(all(n.check_signature(nbformat.read(p, 4)) for p in glob.glob('notebooks/*.ipynb')))")
@@ -89,8 +92,40 @@ def test_postbuild_trusts_the_notebooks_and_quiets_jupyterlab(repo, binder_env):
     prefix = Path(binder_env["VIRTUAL_ENV"])
     overrides = json.loads((prefix / "share/jupyter/lab/settings/overrides.json").read_text())
     assert overrides["@jupyterlab/apputils-extension:notification"]["fetchNews"] == "false"
+    assert overrides["@jupyterlab/notebook-extension:tracker"]["kernelShutdown"] is True  # a closed tab's kernel ends
 
 
+CULLING = json.loads((ROOT / "binder" / "jupyter_server_config.json").read_text())["MappingKernelManager"]
+# What the server started by Binder's start script makes of its configuration: the kernel manager's settings.
+SERVER_SEES = """import json
+from jupyter_server.serverapp import ServerApp
+app = ServerApp.instance()
+app.initialize(argv=["--ServerApp.open_browser=False"], new_httpserver=False)
+print(json.dumps({name: getattr(app.kernel_manager, name) for name in %r}))""" % sorted(CULLING)
+
+
+def test_binder_culls_idle_kernels_even_with_their_notebook_open():
+    """Kernels left behind by the chapters a learner moved on from are shut down after 10 idle minutes;
+    every name is a real setting of the kernel manager (a misspelt one would be ignored without a word)."""
+    from jupyter_server.services.kernels.kernelmanager import MappingKernelManager
+
+    traits = MappingKernelManager.class_traits(config=True)
+    assert set(CULLING) <= set(traits), set(CULLING) - set(traits)
+    for name, value in CULLING.items():
+        assert traits[name].validate(None, value) == value
+    assert 0 < CULLING["cull_idle_timeout"] <= 900 and CULLING["cull_interval"] <= CULLING["cull_idle_timeout"]
+    assert CULLING["cull_connected"] is True  # a learner keeps the tabs of finished chapters open
+    assert CULLING["cull_busy"] is False  # never a kernel still running a learner's cell
+
+
+@slow
+def test_the_binder_server_reads_the_culling_settings(repo, binder_env):
+    seen = json.loads(_run(["./binder/start", "python", "-c", SERVER_SEES], cwd=repo, env=binder_env).stdout
+                      .strip().splitlines()[-1])
+    assert seen == CULLING
+
+
+@slow
 def test_every_notebook_runs_in_the_binder_environment(repo, binder_env, tmp_path):
     notebooks = sorted(p.relative_to(repo).as_posix() for p in (repo / "notebooks").glob("*.ipynb"))
     assert notebooks
@@ -100,6 +135,7 @@ def test_every_notebook_runs_in_the_binder_environment(repo, binder_env, tmp_pat
     assert sorted(p.name for p in tmp_path.glob("*.ipynb")) == [Path(n).name for n in notebooks]
 
 
+@slow
 def test_repo2docker_reads_binder_as_intended(repo, tmp_path):
     """``repo2docker --no-build --debug`` prints the Dockerfile it would build, no Docker engine needed."""
     bin_dir = _venv(tmp_path / "venv")

@@ -7,7 +7,7 @@ points the learner there: a markdown cell that links to the introducing chapter 
 section), or, for an output, the nearest markdown cell above it that does. The table of contents in 00
 links every chapter; the myths chapter (08) and exam prep (09) come after every introduction and review.
 
-``python tests/test_glossary.py`` prints every early use, one a line.
+``python tests/test_glossary.py [NOTEBOOKS_FOLDER]`` prints every early use, one a line.
 """
 
 from __future__ import annotations
@@ -70,11 +70,12 @@ def _output_text(output: dict) -> str:
 
 
 def chapter_cells(path: Path) -> tuple[list[Cell], list[str]]:
-    """What a learner reads in a chapter (markdown, and code cells' printed outputs), and each cell's source."""
+    """What a learner reads in a chapter (markdown, and code cells' printed outputs), and each cell's markdown
+    ("" for a code cell: its comments are no headings)."""
     cells, sources, links = [], [], frozenset()
     for index, cell in enumerate(json.loads(path.read_text(encoding="utf-8"))["cells"]):
         source = "".join(cell["source"])
-        sources.append(source)
+        sources.append(source if cell["cell_type"] == "markdown" else "")
         if cell["cell_type"] == "markdown":
             links = _links(source)
             cells.append(Cell(path.name, index, "markdown", source, links))
@@ -112,7 +113,7 @@ def early_uses(glossary: list[Term], notebooks: Path = NOTEBOOKS) -> list[str]:
     for term in glossary:
         _, sources = read[term.chapter]
         [start] = find_section(sources, term.section) or [None]
-        heading = next((_plain(m.group(2)) for m in HEADING.finditer(sources[start])), None) if start is not None else None
+        heading = None if start is None else _plain(HEADING.search(sources[start]).group(2))
         for name in order[:order.index(term.chapter) + 1]:
             for cell in read[name][0]:
                 if name == term.chapter and (start is None or cell.index >= start or cell.index == 0):
@@ -126,24 +127,25 @@ def early_uses(glossary: list[Term], notebooks: Path = NOTEBOOKS) -> list[str]:
 
 
 def misplaced(glossary: list[Term], notebooks: Path = NOTEBOOKS) -> list[str]:
-    """Entries whose introducing section is missing, ambiguous, or does not show the term."""
+    """Entries whose introducing section is missing, ambiguous, or does not show the term (in its prose,
+    code or output)."""
     found = []
     for term in glossary:
         path = notebooks / term.chapter
         if not path.exists():
             found.append(f"{term.term}: no chapter {term.chapter}")
             continue
-        _, sources = chapter_cells(path)
+        cells, sources = chapter_cells(path)
         starts = find_section(sources, term.section)
         if len(starts) != 1:
             found.append(f"{term.term}: {len(starts)} headings in {term.chapter} contain {term.section!r}")
             continue
         level = len(HEADING.search(sources[starts[0]]).group(1))
-        section = [sources[starts[0]]]
-        for source in sources[starts[0] + 1:]:
-            if any(len(m.group(1)) <= level for m in HEADING.finditer(source)):
-                break
-            section.append(source)
+        end = next((i for i in range(starts[0] + 1, len(sources))
+                    if any(len(m.group(1)) <= level for m in HEADING.finditer(sources[i]))), len(sources))
+        code = [c["source"] for c in json.loads(path.read_text(encoding="utf-8"))["cells"][starts[0]:end]
+                if c["cell_type"] == "code"]
+        section = ["".join(c) for c in code] + [c.text for c in cells if starts[0] <= c.index < end]
         if not term.pattern.search("\n".join(section)):
             found.append(f"{term.term}: {term.chapter} § {term.section} does not mention it")
     return found
@@ -189,7 +191,8 @@ def test_the_checker_finds_a_term_in_prose_and_output_before_its_chapter(course)
     (notebooks / "a_00.ipynb").rename(notebooks / "00_a.ipynb")
     (notebooks / "b_01.ipynb").rename(notebooks / "01_b.ipynb")
     early = early_uses([WCU], notebooks)
-    assert [e.split(" | ")[1:3] for e in early] == [["00_a.ipynb", "cell 0 (markdown)"], ["00_a.ipynb", "cell 1 (output)"]]
+    assert [e.split(" | ")[1:3] for e in early] == [
+        ["00_a.ipynb", "cell 0 (markdown)"], ["00_a.ipynb", "cell 1 (output)"]]
     assert misplaced([WCU], notebooks) == []
 
 
@@ -198,7 +201,8 @@ def test_a_link_to_the_introducing_chapter_allows_an_early_use(course):
         "00_a": [("markdown", "# A\n1 [WCU](02_b.ipynb#Capacity) per write", ""), ("code", "x", "1 WCU\n"),
                  ("markdown", "no link here, WCU", ""), ("markdown", "a link [elsewhere](01_c.ipynb), WCU", "")],
         "02_b": [("markdown", "# C\nopening: WCU", ""), ("code", "x", "1 WCU\n"),
-                 ("markdown", "[see below](#Capacity)", ""), ("code", "x", "1 WCU\n"), ("markdown", "## Capacity\nWCU", "")]})
+                 ("markdown", "[see below](#Capacity)", ""), ("code", "x", "1 WCU\n"),
+                 ("markdown", "## Capacity\nWCU", "")]})
     early = early_uses([WCU], notebooks)
     # the output under the linking cell and the chapter's opening pass; the unlinked cell, the cell linking
     # to another chapter and the output above the section, under an opening with no link, do not
@@ -214,5 +218,16 @@ def test_a_glossary_entry_that_points_wrong_is_reported(course):
         "WCU: 02_b.ipynb § again does not mention it"]
 
 
+
+def test_code_comments_are_no_headings_and_an_output_can_show_the_term(course):
+    notebooks = course(**{"02_b": [("markdown", "# C\n## Capacity\nwhat it costs", ""),
+                                   ("code", "# Capacity of the table\nprint(cost)", "1 WCU\n"),
+                                   ("markdown", "## Next", ""), ("code", "x", "2 WCU\n")]})
+    assert misplaced([WCU], notebooks) == []  # one heading (the comment is none), the term shown by an output
+    assert early_uses([WCU], notebooks) == []  # the output below the next heading comes after the section
+
 if __name__ == "__main__":
-    print("\n".join(misplaced(load_glossary()) + early_uses(load_glossary())))
+    import sys
+
+    folder = Path(sys.argv[1]) if len(sys.argv) > 1 else NOTEBOOKS
+    print("\n".join(misplaced(load_glossary(), folder) + early_uses(load_glossary(), folder)))

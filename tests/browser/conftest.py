@@ -72,8 +72,8 @@ TRACKER_JS = """(path) => {
   return kernel.id;
 }"""
 
-# The page has drawn all that the kernel answered: every cell in place, as many numbered prompts as replies
-# that carried an execution count, none still running, no widget still loading, every picture loaded.
+# The page has drawn all that the kernel answered: every cell in place, a numbered prompt for each cell the
+# kernel answered, none still running, no widget still loading, every picture loaded.
 DRAWN_JS = """([cells]) => {
   const shown = document.querySelectorAll('.jp-Notebook .jp-Cell');
   const prompts = [...document.querySelectorAll('.jp-Notebook .jp-CodeCell .jp-InputPrompt')].map(p => p.textContent);
@@ -103,6 +103,7 @@ OUTPUT_HEIGHTS_JS = """(quizMarker) => [...document.querySelectorAll('.jp-Notebo
   return {cell: index, height: Math.round(area.getBoundingClientRect().height - quiz), quiz: Math.round(quiz)};
 }).filter(Boolean)"""
 QUIZ_MARKER = ".labkit-quiz-score"  # labkit.quiz.SCORE_CLASS: only the chapters' check-yourself quizzes have it
+
 
 def chromium_executable() -> str:
     found = os.environ.get("LABKIT_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
@@ -219,6 +220,7 @@ class Chapter:
         return self
 
     def _tracker(self) -> dict:
+        # the counts, with the sets of message ids left out
         return self.page.evaluate("() => ({...window.__labkit, pending: window.__labkit.pending.size, numbered: 0})")
 
     def run_all(self) -> "Chapter":
@@ -238,8 +240,8 @@ class Chapter:
     def wait_until_drawn(self) -> None:
         """Wait for what the learner sees, not only for the kernel: the kernel's last idle status can reach
         the page before JupyterLab has numbered the last prompts (``[*]`` on a loaded machine) or drawn the
-        last widgets. Done when every cell the kernel answered shows a number, none shows ``[*]``, and no
-        output still says "Loading widget"."""
+        last widgets. Done when every cell the kernel answered shows a number, none shows ``[*]``, no output
+        still says "Loading widget" and every picture has loaded."""
         try:
             self.page.wait_for_function(DRAWN_JS, arg=[len(self.notebook["cells"])], timeout=RENDER_TIMEOUT_MS,
                                         polling=100)

@@ -27,15 +27,17 @@ RENDER_TIMEOUT_MS = 30_000
 
 
 def walls(chapter, label: str) -> list[str]:
-    """The outputs taller than the limit, tallest first; every height is recorded, the tallest photographed."""
+    """The outputs taller than the limit, tallest first; every height is recorded, and the tallest walls
+    (or, with none, the tallest output) photographed."""
     heights = chapter.output_heights()
     ARTIFACTS.mkdir(exist_ok=True)
     record = ARTIFACTS / "output-heights.json"
     measured = json.loads(record.read_text()) if record.exists() else {}
     measured[label] = heights
     record.write_text(json.dumps(measured, indent=1))
-    tall = sorted((h for h in heights if h["height"] > LIMIT_PX), key=lambda h: -h["height"])
-    for h in tall[:SCREENSHOTS_PER_PAGE]:
+    ranked = sorted(heights, key=lambda h: -h["height"])
+    tall = [h for h in ranked if h["height"] > LIMIT_PX]
+    for h in tall[:SCREENSHOTS_PER_PAGE] or ranked[:1]:  # the walls, or else the tallest output
         name = re.sub(r"[^\w.-]+", "_", f"{label}-cell{h['cell']}-{h['height']}px") + ".png"
         chapter.screenshot_output(h["cell"], ARTIFACTS / "output-heights" / name)
     return [f"{label}: cell {h['cell']} is {h['height']} px tall" for h in tall]
@@ -67,45 +69,46 @@ def test_the_measure_sees_a_wall_and_spares_a_scroll_box_and_the_quiz(jupyter_la
 
 
 def _widget(kind: str) -> str:
-    """Kernel code naming ``w`` the chapter's first ``kind`` widget and keeping its controls' values."""
+    """Kernel code naming ``w`` the chapter's first ``kind`` widget (``labkit.views``)."""
     return (f"import ipywidgets\nfrom labkit.views import {kind}\n"
             f"w = next(x for x in list(ipywidgets.Widget.widgets.values()) if isinstance(x, {kind}))\n")
 
 
-def _fire(chapter, fire_selector: str, table_class: str) -> None:
-    """Click the widget's Fire and wait for the new table it draws."""
-    chapter.page.evaluate(f"() => document.querySelectorAll('table.{table_class}').forEach(t => t.dataset.old = '1')")
-    fire = chapter.page.locator(fire_selector).first
-    fire.scroll_into_view_if_needed()
-    chapter.click(fire)
-    chapter.page.locator(f"table.{table_class}:not([data-old])").first.wait_for(timeout=RENDER_TIMEOUT_MS)
+def walls_after_largest_fire(chapter, kind: str, controls: str, values: str, fire: str, table_class: str,
+                             label: str) -> list[str]:
+    """Set the widget's ``controls`` to ``values`` (kernel code), click its Fire (``fire``, a selector), wait
+    for the new table it draws, and measure; the controls are put back after, for the tests sharing the page."""
+    assert chapter.execute(_widget(kind) + f"_kept = {controls}\n{controls} = {values}") == "ok"
+    try:
+        chapter.page.evaluate(f"() => document.querySelectorAll('table.{table_class}')"
+                              ".forEach(t => t.dataset.old = '1')")
+        button = chapter.page.locator(fire).first
+        button.scroll_into_view_if_needed()
+        chapter.click(button)
+        chapter.page.locator(f"table.{table_class}:not([data-old])").first.wait_for(timeout=RENDER_TIMEOUT_MS)
+        return walls(chapter, label)
+    finally:
+        chapter.execute(_widget(kind) + f"{controls} = _kept")
 
 
 def test_the_race_lab_is_no_wall_after_firing_64_writers(open_chapter):
-    """The largest race: 64 writers, staged, every writer retrying at once. The controls are put back after."""
-    chapter = open_chapter(f"notebooks/{RACE_LAB}")
-    controls = "w.scenario.value, w.variant.value, w.writers.value, w.mode.value, w.retry.value"
-    assert chapter.execute(_widget("RaceLab") + f"_kept = {controls}\n"
-                           f"{controls} = 'optimistic_lock', 'guarded', 64, 'staged', 'immediate'") == "ok"
-    try:
-        _fire(chapter, ".labkit-race-lab .labkit-fire", "labkit-race-table")
-        assert walls(chapter, f"{RACE_LAB} after Fire at 64 writers") == []
-    finally:
-        chapter.execute(_widget("RaceLab") + f"{controls} = _kept")
+    """The largest race: 64 writers, staged, every writer retrying at once."""
+    assert walls_after_largest_fire(
+        open_chapter(f"notebooks/{RACE_LAB}"), "RaceLab",
+        "w.scenario.value, w.variant.value, w.writers.value, w.mode.value, w.retry.value",
+        "'optimistic_lock', 'guarded', 64, 'staged', 'immediate'", ".labkit-race-lab .labkit-fire",
+        "labkit-race-table", f"{RACE_LAB} after Fire at 64 writers") == []
 
 
 def test_the_conflict_lab_is_no_wall_at_its_largest_settings(open_chapter):
-    """Every slider at its maximum, retries on. The controls are put back after."""
-    chapter = open_chapter(f"notebooks/{TRANSACTIONS}")
+    """Every slider at its maximum, retries on."""
     sliders = ["transactions", "single_writes", "hot_items", "hold_ms"]
-    controls = ", ".join(f"w.{s}.value" for s in [*sliders, "retry"])
-    largest = ", ".join(f"w.{s}.max" for s in sliders)
-    assert chapter.execute(_widget("ConflictLab") + f"_kept = {controls}\n{controls} = {largest}, 'backoff'") == "ok"
-    try:
-        _fire(chapter, ".jp-Cell-outputArea:has-text('hold (ms') .labkit-fire", "labkit-conflict-table")
-        assert walls(chapter, f"{TRANSACTIONS} after Fire at the largest settings") == []
-    finally:
-        chapter.execute(_widget("ConflictLab") + f"{controls} = _kept")
+    assert walls_after_largest_fire(
+        open_chapter(f"notebooks/{TRANSACTIONS}"), "ConflictLab",
+        ", ".join(f"w.{s}.value" for s in [*sliders, "retry"]),
+        ", ".join(f"w.{s}.max" for s in sliders) + ", 'backoff'",
+        ".jp-Cell-outputArea:has-text('hold (ms') .labkit-fire", "labkit-conflict-table",
+        f"{TRANSACTIONS} after Fire at the largest settings") == []
 
 
 def test_the_mock_exam_is_no_wall_after_finish(open_chapter):
