@@ -34,16 +34,26 @@ def main(argv: list[str] | None = None) -> None:
                         help="the address to listen on; one that is not loopback needs --allow-remote")
     server.add_argument("--allow-remote", action="store_true",
                         help="let other machines reach the lab, which has no authentication")
+    server.add_argument("--group", action="store_true",
+                        help="a study group's server: every request must be signed with a member's key "
+                             "(derived from LABKIT_HUB_SECRET); started by the hub")
     args = parser.parse_args(argv)
     if not (args.allow_remote or _loopback(args.host)):
         parser.error(f"refusing to listen on {args.host}: other machines could reach the lab, which has no "
                      "authentication. Add --allow-remote if that is what you want (a study group on a "
                      "network you trust).")
     try:
-        running = serve(args.port, args.host)
+        if args.group:
+            from .group.server import serve_group
+
+            running = serve_group(args.port, args.host)
+        else:
+            running = serve(args.port, args.host)
     except OSError as error:  # most often: another lab server already listens on the port
         parser.exit(1, f"python -m labkit: cannot listen on {args.host}:{args.port}: {error.strerror or error}\n")
-    if args.allow_remote:
+    except RuntimeError as error:  # a group server without the hub's secret
+        parser.exit(1, f"python -m labkit: {error}\n")
+    if args.allow_remote and not args.group:
         print(NO_AUTHENTICATION.format(url=running.url), file=sys.stderr, flush=True)
     print(f"labkit DynamoDB listening on {running.url}", flush=True)
     try:
