@@ -18,6 +18,7 @@ for a learner alone, and are labelled simulated wherever they appear.
 from __future__ import annotations
 
 import json
+import os
 import threading
 import time
 from dataclasses import dataclass, field
@@ -38,6 +39,11 @@ LEAD_SECONDS = 1.0  # from Fire to the start: time for every member's kernel to 
 WAIT_SECONDS = 600.0  # how long a member waits for Fire before saying the facilitator may be gone
 REPORT_SECONDS = 30.0  # how long results wait for seats that have not reported (a dead kernel never does)
 LOSING = {"ConditionalCheckFailedException", "TransactionCanceledException"}
+
+
+def whoami() -> str:
+    """This kernel's member name: JupyterHub's name for the user (their key stands for it), else "you"."""
+    return os.environ.get("JUPYTERHUB_USER") or "you"
 
 
 class RoundError(RuntimeError):
