@@ -157,24 +157,25 @@ def test_the_panels_open_join_fire_and_show_both_sides(server):
     from labkit.group.widgets import facilitator_panel, member_panel
 
     panel = facilitator_panel(SignedLab(server.url, "rosa", role="facilitator"), "rosa", writers=2, lead=0.3)
+    assert panel.state is None and panel.fire_button.disabled  # no round until Open is pressed
     seat = member_panel(SignedLab(server.url, "sami"), "sami", wait_seconds=30)
     panel.scenario.value = "registration"
     panel.variant.value = "guarded"
-    assert panel.open() is not None and not panel.fire_button.disabled
+    assert panel.open_round() is not None and not panel.fire_button.disabled
     seat.join()
     panel._show_joined()
     assert "1 joined: sami" in panel.joined.value
-    result = panel.fire()
+    result = panel.fire_round()
     assert seat.done.wait(30)
     assert result is not None and "invariant: each writer told &#x27;account created&#x27; owns an account: HELD" \
         in panel.result.value
     assert "<td>sami</td>" in panel.result.value and "Rounds so far" in panel.history.value
     assert "sami: 2 attempts" in seat.result.value and "round winners: sami (writer" in seat.result.value
     panel.simulated.value = 2  # a facilitator alone: two simulated members join at Open
-    panel.open()
+    panel.open_round()
     panel._show_joined()
     assert "2 joined: simulated-1, simulated-2" in panel.joined.value
-    assert "2 simulated: simulated-1, simulated-2" in html_text(panel.fire() and panel.result.value)
+    assert "2 simulated: simulated-1, simulated-2" in html_text(panel.fire_round() and panel.result.value)
 
 
 def html_text(value: str) -> str:

@@ -55,16 +55,17 @@ class FacilitatorPanel(PlainWhenSaved, widgets.VBox):
         self.joined = widgets.HTML("<i>No round open.</i>")
         self.result = widgets.HTML()
         self.history = widgets.HTML()
-        self.open_button.on_click(lambda _: self.open())
-        self.fire_button.on_click(lambda _: self.fire())
+        self.open_button.on_click(lambda _: self.open_round())
+        self.fire_button.on_click(lambda _: self.fire_round())
         self._watching = threading.Event()
         super().__init__([widgets.HBox([self.scenario, self.variant]),
                           widgets.HBox([self.writers, self.simulated]),
                           widgets.HBox([self.open_button, self.fire_button]), self.joined, self.result, self.history])
         self.add_class(FACILITATOR_CLASS)
 
-    def open(self) -> rounds.RoundState | None:
-        """Open a round with the chosen settings; members may join until Fire."""
+    def open_round(self) -> rounds.RoundState | None:
+        """Open a round with the chosen settings; members may join until Fire. (Not ``open``: ipywidgets
+        calls a widget's ``open`` to connect it to the page.)"""
         try:
             self.state = self.host.open(self.scenario.value, self.variant.value, self.writers.value)
             if self.simulated.value:
@@ -93,7 +94,7 @@ class FacilitatorPanel(PlainWhenSaved, widgets.VBox):
         self.joined.value = (f"<div class='labkit-group-joined'><b>{self.state.round_id}</b> open: "
                              f"{len(names)} joined: {html.escape(', '.join(names)) or 'nobody yet'}</div>")
 
-    def fire(self) -> rounds.GroupResult | None:
+    def fire_round(self) -> rounds.GroupResult | None:
         """Seat everyone who joined, start them together, and show the round once every seat reported."""
         self._watching.clear()
         try:
