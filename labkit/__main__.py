@@ -17,6 +17,10 @@ NO_AUTHENTICATION = ("WARNING: this lab has no authentication. Anyone who can re
                      "and delete every table in it. Serve it only on a network you trust, and stop it "
                      "(Ctrl+C) when the session ends.")
 
+NOT_ENCRYPTED = ("WARNING: {url} checks every request's signature but does not encrypt it: anyone on the network "
+                 "between a member and the lab can read the tables' items as they pass. Serve it on a network you "
+                 "trust (a cluster's own).")
+
 
 def _loopback(host: str) -> bool:
     try:
@@ -53,8 +57,8 @@ def main(argv: list[str] | None = None) -> None:
         parser.exit(1, f"python -m labkit: cannot listen on {args.host}:{args.port}: {error.strerror or error}\n")
     except RuntimeError as error:  # a group server without the hub's secret
         parser.exit(1, f"python -m labkit: {error}\n")
-    if args.allow_remote and not args.group:
-        print(NO_AUTHENTICATION.format(url=running.url), file=sys.stderr, flush=True)
+    if args.allow_remote:
+        print((NOT_ENCRYPTED if args.group else NO_AUTHENTICATION).format(url=running.url), file=sys.stderr, flush=True)
     print(f"labkit DynamoDB listening on {running.url}", flush=True)
     try:
         running.thread.join()

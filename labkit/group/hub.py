@@ -55,13 +55,33 @@ def separate_users() -> bool:
     return hasattr(os, "geteuid") and os.geteuid() == 0 and _env("SEPARATE_USERS", "1") == "1"
 
 
-def member_environment(spawner) -> dict[str, str]:
-    """A member's server's environment: the lab's backend and port, and their own key and secret."""
+def member_environment(spawner, where: dict | None = None) -> dict[str, str]:
+    """A member's server's environment: where the lab is (default: this machine's loopback port), and
+    their own key and secret."""
     secret = os.environ[HUB_SECRET_ENV].encode()
     role = "facilitator" if spawner.user.admin else "member"
-    return {**derive(secret, spawner.user.name, role).environment(), "LABKIT_BACKEND": "server",
-            "LABKIT_PORT": _env("LAB_PORT", "8765"), "AWS_DEFAULT_REGION": "us-east-1",
-            "PYTHONPATH": str(ROOT), "LABKIT_ROLE": role}
+    where = where or {"LABKIT_BACKEND": "server", "LABKIT_PORT": _env("LAB_PORT", "8765"), "PYTHONPATH": str(ROOT)}
+    return {**derive(secret, spawner.user.name, role).environment(), **where, "AWS_DEFAULT_REGION": "us-east-1",
+            "LABKIT_ROLE": role}
+
+
+def _environment(where: dict | None = None) -> dict:
+    """Spawner.environment: every value a callable of the spawner (JupyterHub calls them at each start)."""
+    probe = type("Spawner", (), {"user": type("User", (), {"name": "probe", "admin": False})()})()
+    names = list(member_environment(probe, where)) if HUB_SECRET_ENV in os.environ else []
+    return {name: (lambda spawner, name=name: member_environment(spawner, where)[name]) for name in names}
+
+
+def configure_kubernetes(c, port: int = 8765) -> None:
+    """Zero to JupyterHub (``deploy/z2jh-values.yaml``): the lab's server as a service in the hub's pod,
+    reached by members' pods at ``http://hub:PORT`` (the hub's Kubernetes service), each member's pod
+    with their own key. The hub's pod has LABKIT_HUB_SECRET from a Kubernetes secret."""
+    c.JupyterHub.services.append({
+        "name": "labkit", "command": [sys.executable, "-m", "labkit", "serve", "--group", "--host", "0.0.0.0",
+                                      "--allow-remote", "--port", str(port)],
+        "environment": {HUB_SECRET_ENV: os.environ[HUB_SECRET_ENV]}})
+    c.KubeSpawner.environment = _environment({"LABKIT_BACKEND": "endpoint",
+                                              "LABKIT_ENDPOINT_URL": f"http://hub:{port}"})
 
 
 def _prepare_home(spawner) -> None:
@@ -116,8 +136,7 @@ def configure(c) -> None:
     if not separate_users():
         c.SimpleLocalProcessSpawner.home_dir_template = str(state / "homes" / "{username}")
     c.Spawner.pre_spawn_hook = _prepare_home
-    c.Spawner.environment = {name: (lambda spawner, name=name: member_environment(spawner)[name])
-                             for name in member_environment_names()}
+    c.Spawner.environment = _environment()
     c.Spawner.notebook_dir = f"~/{WORKBOOK}"
     c.Spawner.default_url = "/lab/tree/10_study_group.ipynb"
     c.Spawner.cmd = [str(Path(sys.executable).with_name("jupyterhub-singleuser"))]
@@ -131,13 +150,6 @@ def configure(c) -> None:
     if _env("API_TOKEN"):  # for a script (and the tests) driving the hub through its REST API
         c.JupyterHub.services.append({"name": "group-admin", "api_token": _env("API_TOKEN")})
         c.JupyterHub.load_roles = [{"name": "admin", "services": ["group-admin"]}]  # may make facilitators
-
-
-def member_environment_names() -> list[str]:
-    class _Probe:  # the names do not depend on who the member is
-        user = type("User", (), {"name": "probe", "admin": False})()
-    os.environ.setdefault(HUB_SECRET_ENV, "0" * 64)  # only the names are read here
-    return list(member_environment(_Probe()))
 
 
 def _loopback(host: str) -> bool:
