@@ -13,6 +13,8 @@ Starts two servers, each in a process of its own on a free loopback port: ``pyth
    member's key, play ``--rounds`` guarded registration rounds: open, join, fire, every member's report,
    judged. Prints each round's time from the start to the last report (goal: under 2 s for 30 x 8),
    rounds per minute (open to judged), and p50/p99 of the round's requests.
+3. Where the server's one lock draws the line: one round each with ``--sweep`` members.
+Members' kernels are threads of this one process here, so the figures include its own Python's time.
 Stops everything it started.
 """
 
@@ -146,7 +148,7 @@ def play_rounds(url: str, secret: bytes, members: int, writers: int, count: int)
     return measured
 
 
-def main(puts: int = 400, count: int = 5, members: int = 30, writers: int = 8) -> None:
+def main(puts: int = 400, count: int = 5, members: int = 30, writers: int = 8, sweep=(10, 20, 45, 60)) -> None:
     secret = new_hub_secret()
     solo, solo_url = _start([], secret)
     group, group_url = _start(["--group"], secret)
@@ -175,6 +177,11 @@ def main(puts: int = 400, count: int = 5, members: int = 30, writers: int = 8) -
               f"{60 / statistics.mean(r['open_to_judged'] for r in played):.1f}")
         print(f"   attempt latency in rounds: p50 {_pct(latencies, 50):.1f} ms, p99 {_pct(latencies, 99):.1f} ms")
         print(f"   slowest round, start to last report: {slowest:.2f} s (goal under {ROUND_GOAL:g} s)")
+        print(f"3. how many members one lock serves: one round each, {writers} writers per member")
+        for size in sweep:
+            r = play_rounds(group_url, secret.encode(), size, writers, 1)[0]
+            print(f"   {size:3d} members ({size * writers} writers): start to last report {r['start_to_reports']:.2f} s, "
+                  f"{r['requests']} attempts, {r['winners']} winner(s)")
     finally:
         for process in (solo, group):
             process.terminate()
@@ -187,5 +194,7 @@ if __name__ == "__main__":
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--members", type=int, default=30)
     parser.add_argument("--writers", type=int, default=8)
+    parser.add_argument("--sweep", default="10,20,45,60", help="member counts to try, one round each ('' for none)")
     options = parser.parse_args()
-    main(options.puts, options.rounds, options.members, options.writers)
+    main(options.puts, options.rounds, options.members, options.writers,
+         [int(n) for n in options.sweep.split(",") if n])
