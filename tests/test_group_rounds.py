@@ -167,6 +167,7 @@ def test_the_panels_open_join_fire_and_show_both_sides(server):
     assert "1 joined: sami" in panel.joined.value
     result = panel.fire_round()
     assert seat.done.wait(30)
+    assert "fired: sami racing" in panel.joined.value
     assert result is not None and "invariant: each writer told &#x27;account created&#x27; owns an account: HELD" \
         in panel.result.value
     assert "<td>sami</td>" in panel.result.value and "Rounds so far" in panel.history.value

@@ -98,8 +98,10 @@ class FacilitatorPanel(PlainWhenSaved, widgets.VBox):
         """Seat everyone who joined, start them together, and show the round once every seat reported."""
         self._watching.clear()
         try:
-            self.host.fire(self.state.round_id, lead=self.lead)
+            fired = self.host.fire(self.state.round_id, lead=self.lead)
             self.fire_button.disabled = True
+            self.joined.value = (f"<div class='labkit-group-joined'><b>{fired.round_id}</b> fired: "
+                                 f"{html.escape(', '.join(sorted(fired.seats)))} racing</div>")
             self.last = self.host.collect(self.state.round_id)
         except Exception as error:  # noqa: BLE001
             self.result.value = _error(error)
