@@ -49,8 +49,18 @@ def ensure_chromium() -> None:
         subprocess.run(["apt-get", "install", "-y", "-qq", "chromium"], check=True, env=env)
 
 
+def hub(argv: list[str]) -> int:
+    """A study group's JupyterHub (README): JupyterHub from PyPI, its proxy from npm, installed the first time."""
+    ensure_venv()
+    if subprocess.call([PYTHON, "-c", "import jupyterhub"], stderr=subprocess.DEVNULL):
+        subprocess.run([PYTHON, "-m", "pip", "install", "--quiet", "-r", ROOT / "requirements-hub.txt"], check=True)
+    return subprocess.call([PYTHON, "-m", "labkit.group.hub", *argv], cwd=ROOT)
+
+
 def main(argv: list[str]) -> int:
     command, rest = (argv[0], argv[1:]) if argv else ("", [])
+    if command == "hub":
+        return hub(rest)
     if command not in ("lab", "test"):
         print(__doc__)
         return 2

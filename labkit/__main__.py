@@ -17,6 +17,10 @@ NO_AUTHENTICATION = ("WARNING: this lab has no authentication. Anyone who can re
                      "and delete every table in it. Serve it only on a network you trust, and stop it "
                      "(Ctrl+C) when the session ends.")
 
+NOT_ENCRYPTED = ("WARNING: {url} checks every request's signature but does not encrypt it: anyone on the network "
+                 "between a member and the lab can read the tables' items as they pass. Serve it on a network you "
+                 "trust (a cluster's own).")
+
 
 def _loopback(host: str) -> bool:
     try:
@@ -34,17 +38,27 @@ def main(argv: list[str] | None = None) -> None:
                         help="the address to listen on; one that is not loopback needs --allow-remote")
     server.add_argument("--allow-remote", action="store_true",
                         help="let other machines reach the lab, which has no authentication")
+    server.add_argument("--group", action="store_true",
+                        help="a study group's server: every request must be signed with a member's key "
+                             "(derived from LABKIT_HUB_SECRET); started by the hub")
     args = parser.parse_args(argv)
     if not (args.allow_remote or _loopback(args.host)):
         parser.error(f"refusing to listen on {args.host}: other machines could reach the lab, which has no "
                      "authentication. Add --allow-remote if that is what you want (a study group on a "
                      "network you trust).")
     try:
-        running = serve(args.port, args.host)
+        if args.group:
+            from .group.server import serve_group
+
+            running = serve_group(args.port, args.host)
+        else:
+            running = serve(args.port, args.host)
     except OSError as error:  # most often: another lab server already listens on the port
         parser.exit(1, f"python -m labkit: cannot listen on {args.host}:{args.port}: {error.strerror or error}\n")
+    except RuntimeError as error:  # a group server without the hub's secret
+        parser.exit(1, f"python -m labkit: {error}\n")
     if args.allow_remote:
-        print(NO_AUTHENTICATION.format(url=running.url), file=sys.stderr, flush=True)
+        print((NOT_ENCRYPTED if args.group else NO_AUTHENTICATION).format(url=running.url), file=sys.stderr, flush=True)
     print(f"labkit DynamoDB listening on {running.url}", flush=True)
     try:
         running.thread.join()

@@ -23,6 +23,7 @@ from .front import Front
 from .front.conflicts import Simulation
 from .front.idempotency import OwnTime
 
+GROUP_ENV = "LABKIT_GROUP"  # set by a study group's hub in each member's server (labkit.group.credentials)
 BACKENDS = ("embedded", "server", "endpoint", "aws")
 DEFAULT_REGION = "us-east-1"
 DEFAULT_PORT = 8765
@@ -215,8 +216,9 @@ def connect(backend: str | None = None, *, region: str | None = None, endpoint_u
         guard = AwsGuard(lambda: session.client("dynamodb", config=_config()), prefix, owner=uuid.uuid4().hex[:12])
         transport.route(None)  # clients other than the lab's go where botocore sends them: AWS
         return Lab("aws", region=region, session=session, guard=guard)
+    group = bool(os.environ.get(GROUP_ENV))  # a study group's member: their own key signs every request
     _use_lab_credentials(region)
-    session = boto3.session.Session(region_name=region, **_FAKE)
+    session = boto3.session.Session(region_name=region, **({} if group else _FAKE))
     if backend == "endpoint":
         endpoint_url = endpoint_url or os.environ.get("LABKIT_ENDPOINT_URL")
         if not endpoint_url:
@@ -225,6 +227,9 @@ def connect(backend: str | None = None, *, region: str | None = None, endpoint_u
     elif backend == "server":
         port = int(port if port is not None else os.environ.get("LABKIT_PORT", DEFAULT_PORT))
         url = f"http://127.0.0.1:{port}"
+        if group and not _lab_server_at(url):
+            raise ConnectionError(f"the study group's lab server does not answer at {url}: the hub starts it; "
+                                  "ask the facilitator")
         if port in _servers or not _lab_server_at(url):
             server = serve(port)
             lab = Lab("server", region=region, endpoint_url=server.url, front=server.front, session=session,

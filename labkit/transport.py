@@ -90,11 +90,13 @@ def _encode(payload: dict) -> bytes:
     return _ENCODER.encode(payload).encode()
 
 
-def answer(front: Front, target: str, body: bytes) -> tuple[int, bytes]:
+def answer(front: Front, target: str, body: bytes, identity=None, authorize=None) -> tuple[int, bytes]:
     """Run one wire request through the front: (HTTP status, response body). The shape is always checked:
     a client may have been made with ``parameter_validation=False`` (PynamoDB's are).
 
-    DynamoDB's order: the JSON is read first, then the target, then an empty body is refused."""
+    DynamoDB's order: the JSON is read first, then the target, then an empty body is refused. In a shared
+    lab, ``identity`` is who signed the request (the trace records it) and ``authorize(identity, operation,
+    params)`` refuses what they may not do."""
     try:
         params = _decode(body) if body else None
         operation = target.removeprefix(TARGET_PREFIX)
@@ -103,9 +105,12 @@ def answer(front: Front, target: str, body: bytes) -> tuple[int, bytes]:
         if not body:
             raise errors.unreadable_body()
         shapes.check(operation, params)  # a body that is not a JSON object is refused here too
+        if authorize is not None:
+            authorize(identity, operation, params)
     except DynamoError as error:
         return error.status, _encode(error.body())
-    status, payload = front.handle(operation, params)
+    status, payload = front.handle(operation, params, identity and identity.access_key,
+                                   identity and identity.name)
     return status, _encode(payload)
 
 
@@ -285,9 +290,11 @@ class _Handler(BaseHTTPRequestHandler):
     def do_POST(self):  # noqa: N802 (the stdlib's name)
         try:
             body = self._body()
+            verifier = self.server.verifier  # a shared lab: every request says who signed it
+            identity = verifier.identify(self.command, self.path, self.headers, body) if verifier else None
             if not self._at_root() or self._not_json(body):
                 raise errors.unknown_operation(404)
-            status, data = answer(self.server.front, self._target(), body)
+            status, data = answer(self.server.front, self._target(), body, identity, self.server.authorize)
         except DynamoError as error:
             status, data = error.status, _encode(error.body())
         except Exception as error:  # noqa: BLE001 (whatever fails inside the lab, the client gets an answer)
@@ -436,13 +443,17 @@ class _Handler(BaseHTTPRequestHandler):
 
 class LabServer(ThreadingHTTPServer):
     """The front served over HTTP in a background thread, a thread per connection; on loopback unless a host
-    is given (``python -m labkit serve`` asks for ``--allow-remote`` first)."""
+    is given (``python -m labkit serve`` asks for ``--allow-remote`` first).
+
+    A study group's server is given a ``verifier`` (``labkit.group.signatures``), which checks every
+    request's signature and says who sent it, and ``authorize``, which refuses what that member may not do.
+    Without them (embedded and solo labs) no credentials are checked."""
 
     daemon_threads = True
 
-    def __init__(self, front: Front, host: str = "127.0.0.1", port: int = 0):
+    def __init__(self, front: Front, host: str = "127.0.0.1", port: int = 0, verifier=None, authorize=None):
         super().__init__((host, port), _Handler)
-        self.front = front
+        self.front, self.verifier, self.authorize = front, verifier, authorize
         self.thread = threading.Thread(target=self.serve_forever, name="labkit-server", daemon=True)
 
     @property

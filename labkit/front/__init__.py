@@ -48,6 +48,8 @@ class TraceEntry:
     held: tuple[float, float] | None = None  # a transaction's hold: from prepared to commit (conflicts on)
     simulated: bool = False  # the outcome came from the conflict simulation (a hold or a refusal)
     token: str | None = None  # a transaction's ClientRequestToken: which attempts were one transaction
+    principal: str | None = None  # the access key that signed the request (a study group's shared lab)
+    member: str | None = None  # whose key that is
 
 
 class Front:
@@ -71,8 +73,10 @@ class Front:
     def creating_seconds(self, seconds: float) -> None:
         self.store.creating_seconds = seconds
 
-    def handle(self, operation: str, params: dict) -> tuple[int, dict]:
-        """Answer one request: (HTTP status, JSON body)."""
+    def handle(self, operation: str, params: dict, principal: str | None = None,
+               member: str | None = None) -> tuple[int, dict]:
+        """Answer one request: (HTTP status, JSON body). ``principal`` and ``member``: who signed it, where
+        the lab checks signatures (the trace keeps them)."""
         start = time.perf_counter()
         units, held, simulated = 0.0, None, False
         try:
@@ -98,7 +102,7 @@ class Front:
             status, code, body = fault.status, fault.code, fault.body()
         self.trace.append(TraceEntry(operation, params.get("TableName"), threading.current_thread().name,
                                      start, time.perf_counter(), status, code, units, held, simulated,
-                                     params.get("ClientRequestToken")))
+                                     params.get("ClientRequestToken"), principal, member))
         return status, body
 
     def _handler(self, operation: str):

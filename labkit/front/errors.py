@@ -11,7 +11,12 @@ from __future__ import annotations
 # may inspect) keeps the real prefix.
 _PREFIXES = {"ValidationException": "com.amazon.coral.validate#",
              "SerializationException": "com.amazon.coral.service#",
-             "UnknownOperationException": "com.amazon.coral.service#"}
+             "UnknownOperationException": "com.amazon.coral.service#",
+             "MissingAuthenticationTokenException": "com.amazon.coral.service#",
+             "UnrecognizedClientException": "com.amazon.coral.service#",
+             "InvalidSignatureException": "com.amazon.coral.service#",
+             "IncompleteSignatureException": "com.amazon.coral.service#",
+             "AccessDeniedException": "com.amazon.coral.service#"}
 _SERVICE_PREFIX = "com.amazonaws.dynamodb.v20120810#"
 
 
@@ -269,3 +274,42 @@ def internal_fault(what: str, error: Exception) -> DynamoError:
 def bad_http(status: int, reason: str) -> DynamoError:
     """An HTTP request the server cannot read (request line, version, headers), with the HTTP reason."""
     return serialization(reason, status)
+
+
+# Who is asking (a study group's server, which checks SigV4 signatures). The texts are AWS's own for
+# DynamoDB's front door; only a shared lab checks them: embedded and solo-server labs need no credentials.
+SIGNATURE_WINDOW_MINUTES = 15  # a signed request's X-Amz-Date may be this far from the server's clock
+
+
+def missing_authentication() -> DynamoError:
+    return DynamoError("MissingAuthenticationTokenException", "Request is missing Authentication Token")
+
+
+def incomplete_signature(detail: str) -> DynamoError:
+    return DynamoError("IncompleteSignatureException", detail)
+
+
+def unrecognized_client() -> DynamoError:
+    return DynamoError("UnrecognizedClientException", "The security token included in the request is invalid.")
+
+
+def signature_mismatch() -> DynamoError:
+    return DynamoError("InvalidSignatureException",
+                       "The request signature we calculated does not match the signature you provided. Check your "
+                       "AWS Secret Access Key and signing method. Consult the service documentation for details.")
+
+
+def signature_expired(signed: str, earliest: str, now: str) -> DynamoError:
+    return DynamoError("InvalidSignatureException", f"Signature expired: {signed} is now earlier than {earliest} "
+                       f"({now} - {SIGNATURE_WINDOW_MINUTES} min.)")
+
+
+def signature_not_yet_current(signed: str, latest: str, now: str) -> DynamoError:
+    return DynamoError("InvalidSignatureException", f"Signature not yet current: {signed} is still later than "
+                       f"{latest} ({now} + {SIGNATURE_WINDOW_MINUTES} min.)")
+
+
+def access_denied(user_arn: str, operation: str, resource_arn: str) -> DynamoError:
+    return DynamoError("AccessDeniedException",
+                       f"User: {user_arn} is not authorized to perform: dynamodb:{operation} on resource: "
+                       f"{resource_arn} because no identity-based policy allows the dynamodb:{operation} action")

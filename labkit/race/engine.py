@@ -110,8 +110,7 @@ def race(lab, scenario: Scenario | str, *, writers: int = 8, variant: str | None
     scenario.setup(lab.client, writers)
     clients = lab.clients(writers)
     retries = scenario.retries(variant)
-    crew = [_Writer(n, program, clients[n - 1], policy, retries, random.Random(seed * 1000 + n))
-            for n in range(1, writers + 1)]
+    crew = _crew(program, clients, range(1, writers + 1), policy, retries, seed)
     began = time.perf_counter()
     if mode == "threads":
         _run_threads(crew, random.Random())  # unseeded: threads mode is different on every run anyway
@@ -124,6 +123,21 @@ def race(lab, scenario: Scenario | str, *, writers: int = 8, variant: str | None
     return RaceResult.build(lab.client, scenario, variant, mode, policy, seed, rows,
                             winners=[w.number for w in crew if w.won], writers=writers, elapsed=ended - began,
                             capacity=_charged(front, began, ended), conflicts=conflicts)
+
+
+def _crew(program, clients, numbers, policy: RetryPolicy, retryable: bool, seed: int) -> list[_Writer]:
+    return [_Writer(n, program, client, policy, retryable, random.Random(seed * 1000 + n))
+            for n, client in zip(numbers, clients)]
+
+
+def run_writers(program, clients, numbers, *, policy: RetryPolicy, retryable: bool,
+                seed: int = 0) -> tuple[list[dict], list[int]]:
+    """Run the writers numbered ``numbers`` (one client each) together in threads: their rows and the
+    numbers of those that won. What one member of a study group runs at Fire, where the scene is set
+    before and the race judged after, over every member's rows."""
+    crew = _crew(program, clients, numbers, policy, retryable, seed)
+    _run_threads(crew, random.Random())
+    return [row for writer in crew for row in writer.rows], [w.number for w in crew if w.won]
 
 
 def _charged(front, began: float, ended: float) -> dict[str, float]:

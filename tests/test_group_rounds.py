@@ -1,0 +1,185 @@
+"""A group round through the lab: open, join, fire, report, results; late joins, leavers and dead kernels
+never block it; a solo round with simulated members for a learner alone."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+
+import labkit
+from group_support import SignedLab, start_group_server
+from labkit.group import rounds
+
+
+@pytest.fixture(scope="module")
+def server():
+    running = start_group_server()
+    yield running
+    running.stop()
+
+
+@pytest.fixture(scope="module")
+def host(server):
+    return rounds.Facilitator(SignedLab(server.url, "hana", role="facilitator"), "hana")
+
+
+def members(server, *names):
+    return [rounds.Member(SignedLab(server.url, name), name) for name in names]
+
+
+def play_all(host, crew, scenario="registration", variant="guarded", writers=2):
+    """Open a round, every member joins and plays it in a thread of its own, fire, collect."""
+    state = host.open(scenario, variant, writers)
+    outcomes, joined = {}, threading.Barrier(len(crew) + 1)
+
+    def play(member):
+        member.join(state.round_id)
+        joined.wait()
+        fired = member.wait(state.round_id, timeout=30)
+        member.run(fired)
+        outcomes[member.name] = member.results(fired, timeout=30)
+
+    threads = [threading.Thread(target=play, args=(m,)) for m in crew]
+    for thread in threads:
+        thread.start()
+    joined.wait()
+    host.fire(state.round_id, lead=0.3)
+    for thread in threads:
+        thread.join(60)
+    return host.collect(state.round_id, timeout=30), outcomes
+
+
+def test_guarded_exactly_one_registration_wins_across_members(server, host):
+    result, outcomes = play_all(host, members(server, "ivan", "jana", "kofi"))
+    assert len(result.winners()) == 1 and result.race.judgement == "HELD"
+    winner, number = result.winners()[0]
+    assert set(result.frame["member"]) == {"ivan", "jana", "kofi"} and len(result.frame) == 6
+    assert sorted(result.frame["writer"]) == [1, 2, 3, 4, 5, 6]  # writer numbers unique across members
+    users = server.front.trace  # every attempt was signed by its member's key: the trace says whose
+    puts = [e for e in users if e.operation == "PutItem" and e.table == "Users"]
+    assert {e.member for e in puts[-6:]} == {"ivan", "jana", "kofi"}
+    for name, seen in outcomes.items():
+        assert seen.group.winners() == result.winners()  # every member sees the same winner
+        mine = seen.mine
+        assert set(mine["member"]) == {name} and len(mine) == 2
+        text = str(seen)
+        assert f"round winners: {winner} (writer {number})" in text
+        lost = mine[mine["outcome"] != "succeeded"]
+        assert set(lost["outcome"]) <= {"ConditionalCheckFailedException"}
+        assert text.count("lost: ConditionalCheckFailedException (The conditional request failed)") == len(lost)
+    table = result.per_member()
+    assert table["attempts"].sum() == 6 and table["wins"].sum() == 1
+    assert table["conditional failures"].sum() == 5
+
+
+def test_naive_more_than_one_told_it_won_or_says_it_held_by_chance(server, host):
+    result, _ = play_all(host, members(server, "ivan", "jana", "kofi"), variant="naive")
+    if result.race.judgement == "HELD":
+        assert "happened not to overlap" in str(result)
+    else:
+        assert len(result.winners()) > 1 and "BROKEN" in str(result)
+
+
+def test_a_late_joiner_is_told_and_does_not_block(server, host):
+    early, late = members(server, "lena", "marc")
+    state = host.open("registration", "guarded", 1)
+    early.join(state.round_id)
+    host.fire(state.round_id, lead=0.1)
+    with pytest.raises(rounds.RoundError, match="already been fired: join the next round"):
+        late.join(state.round_id)
+    early.run(early.wait(state.round_id, timeout=5))
+    result = host.collect(state.round_id, timeout=5)
+    assert list(result.reports) == ["lena"] and result.missing == []
+
+
+def test_a_dead_kernel_or_a_leaver_does_not_block_the_round(server, host):
+    alive, dead, leaver = members(server, "nora", "omar", "pia")
+    state = host.open("registration", "guarded", 1)
+    for member in (alive, dead, leaver):
+        member.join(state.round_id)
+    leaver.leave(state.round_id)
+    fired = host.fire(state.round_id, lead=0.1)
+    assert sorted(fired.seats) == ["nora", "omar"]  # the leaver has no seat
+    alive.run(alive.wait(state.round_id, timeout=5))  # omar's kernel died: it never runs nor reports
+    started = time.monotonic()
+    result = host.collect(state.round_id, timeout=0.5)
+    assert time.monotonic() - started < 5
+    assert result.missing == ["omar"] and len(result.winners()) == 1
+    assert "no report (left, or kernel stopped)" in result.per_member().to_string()
+
+
+def test_a_member_waiting_for_a_facilitator_who_is_gone_is_told(server, host):
+    waiting, = members(server, "quin")
+    state = host.open("registration", "guarded", 1)
+    waiting.join(state.round_id)
+    with pytest.raises(rounds.RoundError, match="no Fire in 0.3 s: the facilitator may have gone"):
+        waiting.wait(state.round_id, timeout=0.3)
+    host.close(state.round_id)
+    with pytest.raises(rounds.RoundError, match="closed .* without firing it"):
+        waiting.wait(state.round_id, timeout=5)
+
+
+def test_the_history_has_a_row_per_round(server, host):
+    history = host.history()
+    assert list(history["round"]) == sorted(history["round"])
+    done = history[history["state"] == "done"]
+    assert len(done) >= 1 and set(done["scenario"]) == {"registration"}
+
+
+def test_a_solo_round_with_simulated_members_on_the_embedded_lab():
+    lab = labkit.connect("embedded")
+    host = rounds.Facilitator(lab, "you")
+    state = host.open("optimistic_lock", "guarded", 2)
+    you = rounds.Member(lab, "you")
+    you.join(state.round_id)
+    threads = rounds.simulate(lab, ["sim-1", "sim-2"], state.round_id, writers=2)
+    fired = host.fire(state.round_id, lead=0.2)
+    you.run(fired)
+    for thread in threads:
+        thread.join(30)
+    result = host.collect(state.round_id, timeout=10)
+    assert sorted(result.reports) == ["sim-1", "sim-2", "you"]
+    assert result.race.judgement == "HELD"
+    assert "2 simulated: sim-1, sim-2" in str(result)
+    assert set(result.per_member()["member"]) == {"sim-1 (simulated)", "sim-2 (simulated)", "you"}
+
+
+def test_open_refuses_what_the_catalogue_does_not_have(server, host):
+    with pytest.raises(ValueError, match="unknown scenario"):
+        host.open("no-such-race")
+    with pytest.raises(rounds.RoundError, match="variants"):
+        host.open("registration", "reckless")
+
+
+def test_the_panels_open_join_fire_and_show_both_sides(server):
+    from labkit.group.widgets import facilitator_panel, member_panel
+
+    panel = facilitator_panel(SignedLab(server.url, "rosa", role="facilitator"), "rosa", writers=2, lead=0.3)
+    assert panel.state is None and panel.fire_button.disabled  # no round until Open is pressed
+    seat = member_panel(SignedLab(server.url, "sami"), "sami", wait_seconds=30)
+    panel.scenario.value = "registration"
+    panel.variant.value = "guarded"
+    assert panel.open_round() is not None and not panel.fire_button.disabled
+    seat.join()
+    panel._show_joined()
+    assert "1 joined: sami" in panel.joined.value
+    result = panel.fire_round()
+    assert seat.done.wait(30)
+    assert "fired: sami racing" in panel.joined.value
+    assert result is not None and "invariant: each writer told &#x27;account created&#x27; owns an account: HELD" \
+        in panel.result.value
+    assert "<td>sami</td>" in panel.result.value and "Rounds so far" in panel.history.value
+    assert "sami: 2 attempts" in seat.result.value and "round winners: sami (writer" in seat.result.value
+    panel.simulated.value = 2  # a facilitator alone: two simulated members join at Open
+    panel.open_round()
+    panel._show_joined()
+    assert "2 joined: simulated-1, simulated-2" in panel.joined.value
+    assert "2 simulated: simulated-1, simulated-2" in html_text(panel.fire_round() and panel.result.value)
+
+
+def html_text(value: str) -> str:
+    import html
+
+    return html.unescape(value)
