@@ -73,18 +73,31 @@ class ExamResult:
 
 
 class MockExam:
-    """The questions drawn, the answers given, and the clock."""
+    """The questions drawn, the answers given, and the clock, which runs from ``start()`` (by default at once)."""
 
     def __init__(self, count: int = EXAM_QUESTIONS, *, seed: int | None = None, minutes: float = EXAM_MINUTES,
-                 questions: list[Question] | None = None, clock=time.monotonic):
-        self.questions = draw(exam_pool() if questions is None else questions, count, seed)
+                 questions: list[Question] | None = None, clock=time.monotonic, start: bool = True):
+        available = exam_pool() if questions is None else questions
+        self.questions = draw(available, count, seed)
+        self.notice = (f"count={count}: the pool has {len(self.questions)} questions, so this exam has "
+                       f"{len(self.questions)}." if count > len(self.questions) else "")
         self.minutes, self.clock = minutes, clock
-        self.started = clock()
+        self.started: float | None = None
         self.answers: dict[str, tuple] = {}
         self.finished_at: float | None = None
+        self.result: ExamResult | None = None
+        if start:
+            self.start()
+
+    def start(self) -> None:
+        """Start the clock (once)."""
+        if self.started is None:
+            self.started = self.clock()
 
     def remaining(self) -> float:
-        """Seconds left (0 when time is up)."""
+        """Seconds left (0 when time is up; the whole time before the start)."""
+        if self.started is None:
+            return self.minutes * 60.0
         end = self.finished_at if self.finished_at is not None else self.clock()
         return max(0.0, self.minutes * 60 - (end - self.started))
 
@@ -93,9 +106,14 @@ class MockExam:
         return self.finished_at is not None or self.remaining() <= 0
 
     def answer(self, question: Question, choice) -> bool:
-        """Record an answer; refused once the exam is over (time up or finished)."""
+        """Record an answer; refused before the start, once the exam is over (time up or finished), and for a
+        question that is not in this exam."""
+        if self.started is None:
+            raise RuntimeError("the exam has not started: start it first")
         if self.over:
             raise RuntimeError("the exam is over: no more answers")
+        if question not in self.questions:
+            raise ValueError(f"{question.ref} is not a question of this exam")
         indices = question.indices(choice)
         if indices is None:
             raise ValueError(f"{choice!r} is not an option of {question.ref}")
@@ -103,13 +121,18 @@ class MockExam:
         return question.is_right(indices)
 
     def finish(self) -> ExamResult:
+        """Score the exam; a finished exam stays as it was finished (the same result every time)."""
         import pandas as pd
 
-        timed_out = self.finished_at is None and self.remaining() <= 0
-        if self.finished_at is None:
-            self.finished_at = min(self.clock(), self.started + self.minutes * 60)
+        if self.result is not None:
+            return self.result
+        self.start()
+        timed_out = self.remaining() <= 0
+        self.finished_at = min(self.clock(), self.started + self.minutes * 60)
         right = [q for q in self.questions if q.ref in self.answers and q.is_right(self.answers[q.ref])]
         frame = pd.DataFrame([{"topic": q.topic, "right": q in right} for q in self.questions])
         by_topic = frame.groupby("topic").agg(questions=("right", "size"), right=("right", "sum")).reset_index()
-        return ExamResult(len(right), len(self.questions), len(self.answers), scaled_score(len(right), len(self.questions)),
-                          by_topic, [q for q in self.questions if q not in right], timed_out)
+        self.result = ExamResult(len(right), len(self.questions), len(self.answers),
+                                 scaled_score(len(right), len(self.questions)), by_topic,
+                                 [q for q in self.questions if q not in right], timed_out)
+        return self.result
