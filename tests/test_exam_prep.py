@@ -7,7 +7,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from labkit.quiz import (MockExam, Progress, Round, export_round, facilitator, mock_exam, practice, round_results,
+from labkit.quiz import (MockExam, MockExamWidget, Progress, Round, export_round, facilitator, mock_exam, practice, round_results,
                          round_widget, scaled_score)
 from labkit.quiz.exam import EXAM_QUESTIONS, PASSING
 from labkit.quiz.questions import by_ref, pool
@@ -278,3 +278,137 @@ def test_progress_comes_back_from_an_uploaded_file(tmp_path, monkeypatch):
                                  "content": memoryview(content), "last_modified": T0},)
     assert again.progress.last_right(question.ref) is True
     assert "Loaded 1 questions' progress for fay" in again.files.status.value
+
+
+# -- exam mode as the real exam's interface ---------------------------------------------------------
+
+def visible_text(widget) -> str:
+    """Every text a learner can see in a widget tree: HTML values, labels, options and button captions."""
+    import ipywidgets as widgets
+
+    parts = []
+    if isinstance(widget, widgets.HTML):
+        parts.append(widget.value)
+    for attribute in ("description", "tooltip", "placeholder"):
+        parts.append(str(getattr(widget, attribute, "") or ""))
+    parts.extend(str(o) for o in getattr(widget, "options", ()) or ())
+    for child in getattr(widget, "children", ()):
+        parts.append(visible_text(child))
+    return "\n".join(parts)
+
+
+def test_the_exam_shows_no_question_id_or_topic():
+    widget = mock_exam(seed=11)
+    widget.start()
+    for position, question in enumerate(widget.exam.questions):
+        widget.go(position)
+        shown = visible_text(widget)
+        assert f"Question {position + 1} of 65" in widget.header.value
+        assert question.ref not in shown and question.id not in widget.header.value
+        assert question.topic not in widget.header.value
+    assert "labkit-exam-ref" not in visible_text(widget)
+
+
+def test_the_clock_starts_at_start_not_when_the_cell_runs():
+    now = [0.0]
+    widget = MockExamWidget(MockExam(count=5, seed=1, minutes=10, clock=lambda: now[0], start=False))
+    now[0] = 300.0  # five minutes reading the instructions
+    assert widget.exam.remaining() == 600 and widget.taking.layout.display == "none"
+    with pytest.raises(RuntimeError, match="not started"):
+        widget.exam.answer(widget.exam.questions[0], right_choice(widget.exam.questions[0]))
+    widget.go(3)
+    assert widget.position == 0 and not widget.exam.answers  # nothing moves before Start
+    widget.start_button.click()
+    assert widget.taking.layout.display is None and "time left 10 min 00 s" in widget.header.value
+    now[0] = 360.0
+    widget.next_button.click()
+    assert widget.exam.remaining() == 540 and "time left 9 min 00 s" in widget.header.value
+
+
+def test_flag_for_review_and_the_navigator():
+    widget = mock_exam(seed=5)
+    widget.start()
+    exam = widget.exam
+    assert len(widget.nav_buttons) == 65 and [b.description for b in widget.nav_buttons[:3]] == ["1", "2", "3"]
+    widget.choose(right_choice(exam.questions[0]))
+    widget.next_button.click()
+    widget.flag_button.click()
+    assert "flagged for review" in widget.header.value and widget.flag_button.description == "Remove flag"
+    widget.nav_buttons[29].click()  # straight to question 30
+    assert widget.position == 29 and "Question 30 of 65" in widget.header.value
+    classes = [b._dom_classes for b in widget.nav_buttons]
+    assert "labkit-exam-nav-answered" in classes[0] and "labkit-exam-nav-flagged" in classes[1]
+    assert all("labkit-exam-nav-unanswered" in c for c in classes[2:])
+    assert "answered</span> 1" in widget.legend.value and "flagged</span> 1" in widget.legend.value
+    assert "unanswered</span> 63" in widget.legend.value
+    widget.nav_buttons[1].click()
+    widget.flag_button.click()  # the flag taken off again
+    assert "labkit-exam-nav-unanswered" in widget.nav_buttons[1]._dom_classes
+    assert "labkit-exam-nav-flagged" not in widget.nav_buttons[1]._dom_classes
+
+
+def test_finish_asks_first_and_the_result_puts_the_score_first():
+    widget = mock_exam(seed=6)
+    widget.start()
+    widget.flag_button.click()
+    widget.finish_button.click()
+    assert widget.confirm.layout.display is None
+    assert "65 unanswered, 1 flagged for review" in widget.confirm_text.value and widget.exam.result is None
+    widget.cancel_button.click()
+    assert widget.confirm.layout.display == "none" and not widget.next_button.disabled
+    widget.finish_button.click()
+    widget.confirm_button.click()
+    assert widget.exam.result is not None and widget.confirm.layout.display == "none"
+    assert widget.children.index(widget.score) < widget.children.index(widget.review)
+    assert "Scaled score: 100 / 1000" in widget.score.value and "By topic" in widget.score.value
+    assert "To review (65)" in widget.review.value
+    assert "class='labkit-exam-review' style='max-height:1500px;overflow-y:auto'" in widget.review.value
+    assert all(b.disabled for b in widget.nav_buttons)
+
+
+def test_a_finished_exam_stays_as_it_was_finished():
+    now = [0.0]
+    widget = MockExamWidget(MockExam(count=4, seed=2, minutes=1, clock=lambda: now[0], start=False))
+    widget.start()
+    first = widget.exam.questions[0]
+    widget.choose(right_choice(first))
+    now[0] = 61.0
+    widget.next_button.click()  # time ran out: the move finishes the exam
+    headline = widget.score.value
+    assert "(time ran out)" in headline and "0 of 4 right, 0 answered" in headline  # the late answer did not count
+    assert widget.finish().timed_out and widget.score.value == headline  # a second finish keeps what it said
+    assert widget.exam.finish().timed_out and "(time ran out)" in widget.exam.finish().headline()
+    panel = widget.panel(0)
+    panel.check_button.disabled = False  # even if a click got through
+    panel.check()
+    assert "The exam is over" in panel.notice.value and not widget.exam.answers
+    with pytest.raises(RuntimeError, match="over"):
+        widget.exam.answer(first, right_choice(first))
+
+
+def test_an_answer_to_a_question_outside_the_exam_is_refused():
+    exam = MockExam(count=3, seed=4)
+    outside = next(q for q in pool() if q not in exam.questions and q.topic != "exam-method")
+    with pytest.raises(ValueError, match="not a question of this exam"):
+        exam.answer(outside, right_choice(outside))
+    assert not exam.answers and exam.finish().answered == 0
+
+
+def test_asking_for_more_questions_than_the_pool_holds_says_so():
+    widget = mock_exam(seed=1, count=500)
+    size = len(widget.exam.questions)
+    assert size < 500 and widget.exam.notice == f"count=500: the pool has {size} questions, so this exam has {size}."
+    assert widget.exam.notice in widget.children[0].value and f"{size} questions" in widget.children[0].value
+    assert MockExam(seed=1).notice == ""
+
+
+def test_practice_skips_ahead_without_answering(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    widget = practice("gus")
+    seen = [widget.question.ref]
+    for _ in range(6):
+        widget.next_button.click()
+        seen.append(widget.question.ref)
+    assert len(set(seen)) == 7  # seven different questions, not two in turn
+    assert not widget.progress.records
+    assert all(ref not in widget.header.value for ref in seen)
