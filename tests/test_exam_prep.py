@@ -36,6 +36,41 @@ def test_a_mock_exam_draws_65_questions_across_every_topic():
     assert [q.ref for q in MockExam(seed=4).questions] != [q.ref for q in exam.questions]
 
 
+def test_an_attempt_shows_options_in_its_own_seeded_order_and_replays_by_its_seed():
+    exam, again, other = MockExam(seed=11), MockExam(seed=11), MockExam(seed=12)
+    orders = [exam.order(q) for q in exam.questions]
+    assert orders == [again.order(q) for q in again.questions]  # a saved attempt replays
+    assert any(exam.order(q) != other.order(q) for q in exam.questions if q in other.questions)
+    assert sum(order != tuple(range(len(order))) for order in orders) > 50  # shuffled, not the bank's order
+    question = exam.questions[0]
+    shown = exam.options(question)
+    assert sorted(i for i, _ in shown) == list(range(len(question.options)))
+    assert all(question.options[i] == text for i, text in shown)
+    assert isinstance(MockExam().seed, int)
+
+
+def test_the_exam_refuses_what_it_cannot_do():
+    exam = MockExam(count=5, seed=1)
+    outside = next(q for q in pool() if q not in exam.questions)
+    with pytest.raises(ValueError, match="not part of this exam"):
+        exam.answer(outside, right_choice(outside))
+    with pytest.raises(ValueError, match="cannot be drawn"):
+        MockExam(count=500)
+
+
+def test_the_clock_starts_at_start_and_a_finished_exam_stays_finished():
+    now = [0.0]
+    exam = MockExam(count=5, seed=1, minutes=1, clock=lambda: now[0])
+    now[0] = 1000.0  # the cell ran long ago; the learner starts now
+    assert exam.remaining() == 60 and not exam.over
+    exam.start()
+    now[0] = 1061.0
+    first = exam.finish()
+    assert first.timed_out
+    now[0] = 5000.0
+    assert exam.finish() is first and exam.finish().timed_out
+
+
 def test_scaled_score_is_the_stated_approximation():
     assert scaled_score(0, 65) == 100 and scaled_score(65, 65) == 1000
     assert scaled_score(45, 65) == 723 >= PASSING > scaled_score(44, 65) == 709
