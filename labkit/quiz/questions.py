@@ -35,6 +35,7 @@ CHAPTERS = {
     "transactions": ("07_transactions", "transactions"), "myths": ("08_myths", "myths"),
     "exam_prep": ("09_exam_prep", "exam-method"),
 }
+NOT_BANKS = {"sources"}  # data files next to the banks that are not banks (the documentation sources questions cite)
 EXAM_BANK = "exam"  # the exam-style bank of its own: questions that belong to no one chapter's check
 
 
@@ -124,7 +125,7 @@ def bank_path(name: str, folder: Path | None = None) -> Path:
 def bank_names(folder: Path | None = None) -> list[str]:
     """Every bank in the folder: the chapters' in teaching order, then the others by name."""
     folder = Path(folder) if folder else BANKS
-    found = {p.stem for p in folder.iterdir() if p.suffix in SUFFIXES}
+    found = {p.stem for p in folder.iterdir() if p.suffix in SUFFIXES and p.stem not in NOT_BANKS}
     ordered = [bank for bank in CHAPTERS if bank in found]
     return ordered + sorted(found - set(ordered))
 
