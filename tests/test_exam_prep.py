@@ -308,3 +308,17 @@ def test_progress_comes_back_from_an_uploaded_file(tmp_path, monkeypatch):
                                  "content": memoryview(content), "last_modified": T0},)
     assert again.progress.last_right(question.ref) is True
     assert "Loaded 1 questions' progress for fay" in again.files.status.value
+
+
+def test_questions_tied_to_their_chapter_stay_out_of_the_exam_and_a_group_is_drawn_once():
+    from labkit.quiz.exam import exam_pool
+
+    standalone = {q.ref for q in exam_pool()}
+    for ref in ("patterns/lock-contention", "myths/action-limit", "race_lab/naive-held-by-chance",
+                "cli_tutorial/fire-one-winner", "workers/same-race"):
+        assert ref in {q.ref for q in pool()} and ref not in standalone
+    grouped = [q for q in pool() if q.group]
+    for seed in range(20):
+        groups = [q.group for q in MockExam(seed=seed).questions if q.group]
+        assert len(groups) == len(set(groups))
+    assert any(sum(p.group == q.group for p in grouped) > 1 for q in grouped)  # not vacuous
