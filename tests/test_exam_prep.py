@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 from datetime import datetime, timedelta, timezone
 
@@ -37,6 +38,41 @@ def test_a_mock_exam_draws_65_questions_across_every_topic():
     assert [q.ref for q in MockExam(seed=4).questions] != [q.ref for q in exam.questions]
 
 
+def test_an_attempt_shows_options_in_its_own_seeded_order_and_replays_by_its_seed():
+    exam, again, other = MockExam(seed=11), MockExam(seed=11), MockExam(seed=12)
+    orders = [exam.order(q) for q in exam.questions]
+    assert orders == [again.order(q) for q in again.questions]  # a saved attempt replays
+    assert any(exam.order(q) != other.order(q) for q in exam.questions if q in other.questions)
+    assert sum(order != tuple(range(len(order))) for order in orders) > 50  # shuffled, not the bank's order
+    question = exam.questions[0]
+    shown = exam.options(question)
+    assert sorted(i for i, _ in shown) == list(range(len(question.options)))
+    assert all(question.options[i] == text for i, text in shown)
+    assert isinstance(MockExam().seed, int)
+
+
+def test_the_exam_refuses_what_it_cannot_do():
+    exam = MockExam(count=5, seed=1)
+    outside = next(q for q in pool() if q not in exam.questions)
+    with pytest.raises(ValueError, match="not part of this exam"):
+        exam.answer(outside, right_choice(outside))
+    with pytest.raises(ValueError, match="cannot be drawn"):
+        MockExam(count=500)
+
+
+def test_the_clock_starts_at_start_and_a_finished_exam_stays_finished():
+    now = [0.0]
+    exam = MockExam(count=5, seed=1, minutes=1, clock=lambda: now[0])
+    now[0] = 1000.0  # the cell ran long ago; the learner starts now
+    assert exam.remaining() == 60 and not exam.over
+    exam.start()
+    now[0] = 1061.0
+    first = exam.finish()
+    assert first.timed_out
+    now[0] = 5000.0
+    assert exam.finish() is first and exam.finish().timed_out
+
+
 def test_scaled_score_is_the_stated_approximation():
     assert scaled_score(0, 65) == 100 and scaled_score(65, 65) == 1000
     assert scaled_score(45, 65) == 723 >= PASSING > scaled_score(44, 65) == 709
@@ -67,7 +103,7 @@ def test_the_clock_ends_the_exam():
 def test_the_mock_exam_widget_as_a_learner_uses_it():
     widget = mock_exam(seed=7)
     exam = widget.exam
-    assert "approximation" in widget.children[0].value and "only about DynamoDB" in widget.children[0].value
+    assert "approximation" in widget.children[0].value and "covers one slice of DVA-C02" in widget.children[0].value
     widget.start_button.click()
     assert "Question 1 of 65" in widget.header.value
     for position in range(10):  # ten right, one at a time, moving on with Next
@@ -309,13 +345,28 @@ def test_the_exam_shows_no_question_id_or_topic():
     assert "labkit-exam-ref" not in visible_text(widget)
 
 
+def test_the_exam_shows_options_in_the_attempts_order_and_scores_what_was_clicked():
+    widget = mock_exam(seed=3)
+    widget.start()
+    exam = widget.exam
+    shuffled = next(p for p, q in enumerate(exam.questions) if not q.multiple and exam.order(q)[0] != q.answer)
+    widget.go(shuffled)
+    question, panel = exam.questions[shuffled], widget.panel(shuffled)
+    assert list(panel.choice.options) == [text for _, text in exam.options(question)]
+    panel.choice.index = exam.order(question).index(question.answer)  # the learner clicks the key where it is shown
+    widget.next_button.click()
+    assert exam.answers[question.ref] == (question.answer,)
+    widget.finish()
+    shown = panel.feedback.value
+    positions = [shown.index(html.escape(text)) for _, text in exam.options(question)]
+    assert positions == sorted(positions)  # explained in the order the attempt showed
+
+
 def test_the_clock_starts_at_start_not_when_the_cell_runs():
     now = [0.0]
-    widget = MockExamWidget(MockExam(count=5, seed=1, minutes=10, clock=lambda: now[0], start=False))
+    widget = MockExamWidget(MockExam(count=5, seed=1, minutes=10, clock=lambda: now[0]))
     now[0] = 300.0  # five minutes reading the instructions
     assert widget.exam.remaining() == 600 and widget.taking.layout.display == "none"
-    with pytest.raises(RuntimeError, match="not started"):
-        widget.exam.answer(widget.exam.questions[0], right_choice(widget.exam.questions[0]))
     widget.go(3)
     assert widget.position == 0 and not widget.exam.answers  # nothing moves before Start
     widget.start_button.click()
@@ -353,12 +404,12 @@ def test_finish_asks_first_and_the_result_puts_the_score_first():
     widget.flag_button.click()
     widget.finish_button.click()
     assert widget.confirm.layout.display is None
-    assert "65 unanswered, 1 flagged for review" in widget.confirm_text.value and widget.exam.result is None
+    assert "65 unanswered, 1 flagged for review" in widget.confirm_text.value and widget.exam.finished_at is None
     widget.cancel_button.click()
     assert widget.confirm.layout.display == "none" and not widget.next_button.disabled
     widget.finish_button.click()
     widget.confirm_button.click()
-    assert widget.exam.result is not None and widget.confirm.layout.display == "none"
+    assert widget.exam.finished_at is not None and widget.confirm.layout.display == "none"
     assert widget.children.index(widget.score) < widget.children.index(widget.review)
     assert "Scaled score: 100 / 1000" in widget.score.value and "By topic" in widget.score.value
     assert "To review (65)" in widget.review.value
@@ -368,7 +419,7 @@ def test_finish_asks_first_and_the_result_puts_the_score_first():
 
 def test_a_finished_exam_stays_as_it_was_finished():
     now = [0.0]
-    widget = MockExamWidget(MockExam(count=4, seed=2, minutes=1, clock=lambda: now[0], start=False))
+    widget = MockExamWidget(MockExam(count=4, seed=2, minutes=1, clock=lambda: now[0]))
     widget.start()
     first = widget.exam.questions[0]
     widget.choose(right_choice(first))
@@ -386,20 +437,14 @@ def test_a_finished_exam_stays_as_it_was_finished():
         widget.exam.answer(first, right_choice(first))
 
 
-def test_an_answer_to_a_question_outside_the_exam_is_refused():
-    exam = MockExam(count=3, seed=4)
-    outside = next(q for q in pool() if q not in exam.questions and q.topic != "exam-method")
-    with pytest.raises(ValueError, match="not a question of this exam"):
-        exam.answer(outside, right_choice(outside))
-    assert not exam.answers and exam.finish().answered == 0
-
-
 def test_asking_for_more_questions_than_the_pool_holds_says_so():
     widget = mock_exam(seed=1, count=500)
     size = len(widget.exam.questions)
-    assert size < 500 and widget.exam.notice == f"count=500: the pool has {size} questions, so this exam has {size}."
-    assert widget.exam.notice in widget.children[0].value and f"{size} questions" in widget.children[0].value
-    assert MockExam(seed=1).notice == ""
+    assert size < 500 and widget.notice == f"count=500: the pool holds {size} distinct questions, so this exam has {size}."
+    assert widget.notice in widget.children[0].value and f"{size} questions" in widget.children[0].value
+    assert mock_exam(seed=1).notice == ""
+    with pytest.raises(ValueError, match="cannot be drawn"):  # one more than the pool holds
+        MockExam(count=size + 1, seed=1)
 
 
 def test_practice_skips_ahead_without_answering(tmp_path, monkeypatch):
@@ -412,3 +457,16 @@ def test_practice_skips_ahead_without_answering(tmp_path, monkeypatch):
     assert len(set(seen)) == 7  # seven different questions, not two in turn
     assert not widget.progress.records
     assert all(ref not in widget.header.value for ref in seen)
+
+def test_questions_tied_to_their_chapter_stay_out_of_the_exam_and_a_group_is_drawn_once():
+    from labkit.quiz.exam import exam_pool
+
+    standalone = {q.ref for q in exam_pool()}
+    for ref in ("patterns/lock-contention", "myths/action-limit", "race_lab/naive-held-by-chance",
+                "cli_tutorial/fire-one-winner", "workers/same-race"):
+        assert ref in {q.ref for q in pool()} and ref not in standalone
+    grouped = [q for q in pool() if q.group]
+    for seed in range(20):
+        groups = [q.group for q in MockExam(seed=seed).questions if q.group]
+        assert len(groups) == len(set(groups))
+    assert any(sum(p.group == q.group for p in grouped) > 1 for q in grouped)  # not vacuous

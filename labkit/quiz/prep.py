@@ -4,10 +4,11 @@ exam, a study-group member's round, and the facilitator's results."""
 from __future__ import annotations
 
 import html
+import random
 
 import ipywidgets as widgets
 
-from .exam import EXAM_QUESTIONS, SCALE_NOTE, MockExam
+from .exam import EXAM_QUESTIONS, SCALE_NOTE, SCOPE_NOTE, MockExam, exam_pool, one_per_group
 from .files import download_link, uploads
 from .progress import Progress, learner_file
 from .questions import EXAM_BANK, chapter_notebook
@@ -23,8 +24,6 @@ EXAM_SCORE_CLASS = "labkit-exam-score"
 NAVIGATOR_CLASS = "labkit-exam-navigator"
 REVIEW_CLASS = "labkit-exam-review"
 REVIEW_MAX_PX = 1500  # the review of missed questions scrolls inside a box no taller than this
-SCOPE_NOTE = ("It asks only about DynamoDB, one slice of DVA-C02's four domains: a PASS here says you know this "
-              "slice, not that you would pass the exam.")
 
 
 def _button(label: str, css: str, action) -> widgets.Button:
@@ -78,7 +77,7 @@ class PracticeWidget(PlainWhenSaved, widgets.VBox):
 
     def answer(self, choice) -> bool | None:
         """Choose and check, as a learner clicking would."""
-        self.panel.choice.index = choice
+        self.panel.select(choice)
         return self.panel.check()
 
     def _checked(self, question, indices, right) -> None:
@@ -119,13 +118,19 @@ class MockExamWidget(PlainWhenSaved, widgets.VBox):
                  seed: int | None = None, count: int = EXAM_QUESTIONS):
         if feedback not in ("end", "immediate"):
             raise ValueError("feedback is 'end' (after Finish) or 'immediate' (after each Check)")
-        self.exam = exam or MockExam(count, seed=seed, start=False)
+        self.notice = ""
+        if exam is None:
+            size = len(one_per_group(exam_pool(), random.Random(seed)))  # one question per fact
+            if count > size:
+                self.notice = f"count={count}: the pool holds {size} distinct questions, so this exam has {size}."
+            exam = MockExam(min(count, size), seed=seed)
+        self.exam = exam
         self.immediate, self.progress = feedback == "immediate", progress
         self.position = 0
         self.flagged: set[int] = set()
         self.panels: dict[int, QuestionPanel] = {}
         total = len(self.exam.questions)
-        notice = f" {html.escape(self.exam.notice)}" if self.exam.notice else ""
+        notice = f" {html.escape(self.notice)}" if self.notice else ""
         note = widgets.HTML(
             f"<p style='color:#555'>{total} questions, {self.exam.minutes:g} minutes, feedback "
             f"{'after each Check' if self.immediate else 'at the end'}.{notice} {html.escape(SCOPE_NOTE)} "
@@ -184,7 +189,8 @@ class MockExamWidget(PlainWhenSaved, widgets.VBox):
     def panel(self, position: int) -> QuestionPanel:
         if position not in self.panels:
             question = self.exam.questions[position]
-            self.panels[position] = QuestionPanel(question, f"{position + 1}.", immediate=self.immediate,
+            self.panels[position] = QuestionPanel(question, f"{position + 1}.", order=self.exam.order(question),
+                                                  immediate=self.immediate,
                                                   on_check=lambda q, i, r: self._keep(q, i), css=EXAM_QUESTION_CLASS,
                                                   check_label="Check" if self.immediate else "Answer")
         return self.panels[position]
@@ -219,7 +225,7 @@ class MockExamWidget(PlainWhenSaved, widgets.VBox):
 
     def choose(self, choice) -> None:
         """Select options of the current question, as a learner clicking would (kept on Next or Finish)."""
-        self.panel(self.position).choice.index = choice
+        self.panel(self.position).select(choice)
 
     def toggle_flag(self) -> None:
         """Flag the question shown for review, or take its flag off."""
@@ -269,18 +275,19 @@ class MockExamWidget(PlainWhenSaved, widgets.VBox):
     def finish(self):
         """Score the exam and show the result: the score and the topics first, then every missed question
         explained in a box that scrolls. Once finished, the exam stays as it was."""
-        if self.exam.result is not None:
-            return self.exam.result
+        if self.exam.finished_at is not None:
+            return self.exam.finish()  # the same result, shown as it was
         if self.exam.started is not None:
             self._keep_current()
         result = self.exam.finish()
         colour = "#2e7d32" if result.passed else "#c62828"
         self.score.value = (f"<p style='font-size:1.2em;color:{colour}'><b>{html.escape(result.headline())}</b></p>"
-                            f"<p style='color:#555'>{html.escape(SCALE_NOTE)}</p>"
+                            f"<p style='color:#555'>{html.escape(SCOPE_NOTE)} {html.escape(SCALE_NOTE)}</p>"
                             f"<h4>By topic</h4>{result.by_topic.to_html(index=False)}")
         number = {q.ref: n for n, q in enumerate(self.exam.questions, 1)}
         missed = "".join(f"<div><p><b>Question {number[q.ref]}.</b> {html.escape(q.prompt)}</p>"
-                         f"{explanation_html(q, self.exam.answers.get(q.ref))}</div>" for q in result.missed)
+                         f"{explanation_html(q, self.exam.answers.get(q.ref), order=self.exam.order(q))}</div>"
+                         for q in result.missed)
         self.review.value = (f"<h4>To review ({len(result.missed)})</h4><div class='{REVIEW_CLASS}' "
                              f"style='max-height:{REVIEW_MAX_PX}px;overflow-y:auto'>{missed}</div>")
         for button in (self.previous_button, self.next_button, self.finish_button, self.flag_button,

@@ -49,17 +49,12 @@ class MultipleChoice(widgets.VBox):
             box.disabled = value
 
 
-def choice_widget(question: Question):
+def choice_widget(question: Question, order: tuple):
+    """Checkboxes or radio buttons for the options, shown in ``order`` (indices into the question's options)."""
+    shown = [question.options[i] for i in order]
     if question.multiple:
-        return MultipleChoice(question.options)
-    return widgets.RadioButtons(options=list(question.options), value=None, layout=widgets.Layout(width="auto"))
-
-
-def chosen(question: Question, widget) -> tuple | None:
-    index = widget.index
-    if index is None:
-        return None
-    return question.indices(index)
+        return MultipleChoice(shown)
+    return widgets.RadioButtons(options=shown, value=None, layout=widgets.Layout(width="auto"))
 
 
 class QuestionPanel(widgets.VBox):
@@ -71,9 +66,10 @@ class QuestionPanel(widgets.VBox):
     """
 
     def __init__(self, question: Question, number: str = "", *, on_check=None, immediate: bool = True,
-                 css: str = QUESTION_CLASS, check_label: str = "Check"):
+                 css: str = QUESTION_CLASS, check_label: str = "Check", order=None):
         self.question, self.on_check, self.immediate = question, on_check, immediate
-        self.choice = choice_widget(question)
+        self.order = tuple(order) if order is not None else tuple(range(len(question.options)))
+        self.choice = choice_widget(question, self.order)
         self.check_button = widgets.Button(description=check_label)
         self.check_button.add_class(CHECK_CLASS)
         self.check_button.on_click(lambda _: self.check())
@@ -92,7 +88,20 @@ class QuestionPanel(widgets.VBox):
 
     @property
     def indices(self) -> tuple | None:
-        return chosen(self.question, self.choice)
+        """The options selected, as indices into the question's options (whatever order they are shown in)."""
+        shown = self.choice.index
+        if shown is None:
+            return None
+        shown = shown if isinstance(shown, tuple) else (shown,)
+        return self.question.indices([self.order[p] for p in shown])
+
+    def select(self, choice) -> None:
+        """Select ``choice`` (option indices or texts, as ``Question.indices`` takes), as a learner clicks."""
+        indices = self.question.indices(choice)
+        if indices is None:
+            raise ValueError(f"{choice!r} is not an option of this question")
+        shown = tuple(self.order.index(i) for i in indices)
+        self.choice.index = shown if self.question.multiple else shown[0]
 
     @property
     def locked(self) -> bool:
@@ -123,7 +132,8 @@ class QuestionPanel(widgets.VBox):
     def reveal(self, indices: tuple | None = None) -> None:
         """Explain every option against ``indices`` (default: those selected), and lock the panel."""
         self.lock()
-        self.feedback.value = explanation_html(self.question, self.indices if indices is None else indices)
+        self.feedback.value = explanation_html(self.question, self.indices if indices is None else indices,
+                                               order=self.order)
         question = self.question
         if question.proof or question.documented or question.not_provable_yet:  # a chapter's plain check has none
             self.show_me.layout.display = None
@@ -226,7 +236,7 @@ class QuizWidget(PlainWhenSaved, widgets.VBox):
         self.quiz.answers.update({k: v for k, v in given.items() if k not in self.quiz.answers})
         for question_id, answer in self.quiz.answers.items():
             panel = self.panels[question_id]
-            panel.choice.index = answer
+            panel.select(answer)
             panel.reveal()
         self._show_score()
         return f"Loaded {loaded} answers."
