@@ -46,7 +46,7 @@ class PracticeWidget(PlainWhenSaved, widgets.VBox):
         self.header = widgets.HTML()
         self.area = widgets.VBox()
         self.next_button = _button("Next question", "labkit-practice-next", self.next)
-        self.table = widgets.HTML()
+        self.table = widgets.HTML(layout=widgets.Layout(width="100%", overflow="auto"))  # a narrow page scrolls it
         self.files = FileControls(learner_file(self.progress.learner), self.progress.dump, self._restore)
         self.panel: QuestionPanel | None = None
         super().__init__([self.header, self.area, self.next_button, self.table, self.files])
@@ -93,8 +93,7 @@ class PracticeWidget(PlainWhenSaved, widgets.VBox):
             bank = self.question.bank
             where = f" · from {'the exam bank' if bank == EXAM_BANK else html.escape(chapter_notebook(bank))}"
         self.header.value = f"<b>Practice</b>{where} · due today: {due} · never seen: {new}"
-        self.table.value = ("<h4>Progress by chapter</h4><div style='overflow-x:auto;max-width:100%'>"
-                            f"{self.progress.table().to_html(index=False)}</div>")
+        self.table.value = f"<h4>Progress by chapter</h4>{self.progress.table().to_html(index=False)}"
 
     def _restore(self, data: dict, name: str) -> str:
         said = self.progress.restore(data, name)
