@@ -349,7 +349,8 @@ def test_the_exam_shows_options_in_the_attempts_order_and_scores_what_was_clicke
     widget = mock_exam(seed=3)
     widget.start()
     exam = widget.exam
-    shuffled = next(p for p, q in enumerate(exam.questions) if not q.multiple and exam.order(q).index(q.answer) != q.answer)
+    shuffled = next(p for p, q in enumerate(exam.questions)
+                    if not q.multiple and exam.order(q).index(q.answer) != q.answer)
     widget.go(shuffled)
     question, panel = exam.questions[shuffled], widget.panel(shuffled)
     assert list(panel.choice.options) == [text for _, text in exam.options(question)]
@@ -411,6 +412,7 @@ def test_finish_asks_first_and_the_result_puts_the_score_first():
     widget.confirm_button.click()
     assert widget.exam.finished_at is not None and widget.confirm.layout.display == "none"
     assert widget.children.index(widget.score) < widget.children.index(widget.review)
+    assert widget.taking.layout.display == "none"  # nothing above the score but the exam's note
     assert "Scaled score: 100 / 1000" in widget.score.value and "By topic" in widget.score.value
     assert "To review (65)" in widget.review.value
     assert "class='labkit-exam-review' style='max-height:1500px;overflow-y:auto'" in widget.review.value

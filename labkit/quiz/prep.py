@@ -293,6 +293,7 @@ class MockExamWidget(PlainWhenSaved, widgets.VBox):
                        self.start_button, *self.nav_buttons):
             button.disabled = True
         self._hide_confirm()
+        self.taking.layout.display = "none"  # the result comes first, where the questions were
         for panel in self.panels.values():
             panel.locked_text = "The exam is over: answers no longer count."
             panel.reveal(self.exam.answers.get(panel.question.ref))
