@@ -27,7 +27,7 @@ from .questions import BANKS, CHAPTERS, Question, bank_names, load_bank, read_ba
 TOPICS = ("conditional-writes", "optimistic-locking", "transactions", "conflicts", "idempotency", "capacity",
           "limits", "errors", "batch-writes", "dax", "global-tables", "streams")
 _WHY_NONE = ("proof", "documented", "not_provable_yet")
-MODELS = ("capacity", "conflicts", "throttling", "stale reads")
+MODELS = ("capacity", "conflicts", "idempotency", "throttling", "stale reads")
 # DVA-C02 exam guide, content outline: domain -> (name, weight %); task -> name.
 DOMAINS = {"1": ("Development with AWS Services", 32), "2": ("Security", 26), "3": ("Deployment", 24),
            "4": ("Troubleshooting and Optimization", 18)}
@@ -41,7 +41,7 @@ TASKS = {"1.1": "Develop code for applications hosted on AWS", "1.2": "Develop c
          "4.3": "Optimize applications by using AWS services and features"}
 # Questions with neither a proof nor a citation that the check still tolerates. It only ever goes down; at 0
 # every key is proven or cited.
-NEITHER_CEILING = 136
+NEITHER_CEILING = 121
 
 
 def sources(folder: Path | None = None) -> dict:
