@@ -41,7 +41,7 @@ TASKS = {"1.1": "Develop code for applications hosted on AWS", "1.2": "Develop c
          "4.3": "Optimize applications by using AWS services and features"}
 # Questions with neither a proof nor a citation that the check still tolerates. It only ever goes down; at 0
 # every key is proven or cited.
-NEITHER_CEILING = 121
+NEITHER_CEILING = 92
 
 
 def sources(folder: Path | None = None) -> dict:
