@@ -45,7 +45,7 @@ def test_the_check_command_fails_when_a_key_is_wrong(tmp_path):
     data = yaml.safe_load((banks / "exam.yaml").read_text())
     question = next(q for q in data["questions"] if q["id"] == "lim-transaction-actions")
     assert question["options"][question["answer"]]["text"] == "100"
-    question["answer"] = 1  # "25": what the certification chapter says
+    question["answer"] = [o["text"] for o in question["options"]].index("25")  # what the certification chapter says
     (banks / "exam.yaml").write_text(yaml.safe_dump(data, sort_keys=False))
     done = run_check("--folder", str(banks))
     assert done.returncode == 1
