@@ -67,10 +67,10 @@ LISTED = {
         ("err-catch-in-python", lambda q: (_text(q, q["answer"], "except Exception"),
                                            q["options"][q["answer"]].update(claim={"code": "Exception"}))),
     "ol-version-condition: the key's update without the version increment":
-        ("ol-version-condition", lambda q: _text(q, 0, "SET bio = :bio with ConditionExpression version = :five")),
+        ("ol-version-condition", lambda q: _text(q, q["answer"], "SET bio = :bio with ConditionExpression version = :five")),
     "ol-version-condition: the key's text and claim without the version increment":
-        ("ol-version-condition", lambda q: (_text(q, 0, "SET bio = :bio with ConditionExpression version = :five"),
-                                            q["options"][0].update(claim={"update": "SET bio = :bio", "condition": "version = :five"}))),
+        ("ol-version-condition", lambda q: (_text(q, q["answer"], "SET bio = :bio with ConditionExpression version = :five"),
+                                            q["options"][q["answer"]].update(claim={"update": "SET bio = :bio", "condition": "version = :five"}))),
     "lim-expression-placeholders: two options' texts swapped":
         ("lim-expression-placeholders", lambda q: _swap_texts(q, 0, 2)),
     "lim-expression-placeholders: two whole options swapped":
@@ -83,10 +83,10 @@ LISTED = {
             "retry_count < :max", "attribute_not_exists(retry_count) OR retry_count < :max")),
             q.update(given={"condition": "ConditionExpression attribute_not_exists(retry_count) OR retry_count < :max."}))),
     "cap-failed-condition: the key says 2 WCU when the item is absent":
-        ("cap-failed-condition", lambda q: _text(q, 1, "A failed conditional write consumes write capacity (by the item's size; 2 WCU when the item is absent)")),
+        ("cap-failed-condition", lambda q: _text(q, q["answer"], "A failed conditional write consumes write capacity (by the item's size; 2 WCU when the item is absent)")),
     "cap-failed-condition: the key's text and claim say 2 WCU":
-        ("cap-failed-condition", lambda q: (_text(q, 1, "A failed conditional write consumes write capacity (by the item's size; 2 WCU when the item is absent)"),
-                                            q["options"][1].update(claim={"billed": "write capacity", "absent_item_wcu": 2}))),
+        ("cap-failed-condition", lambda q: (_text(q, q["answer"], "A failed conditional write consumes write capacity (by the item's size; 2 WCU when the item is absent)"),
+                                            q["options"][q["answer"]].update(claim={"billed": "write capacity", "absent_item_wcu": 2}))),
 }
 
 
@@ -108,7 +108,8 @@ class _Scaled:
 
 def test_a_transaction_cost_factor_of_3_with_the_key_moved_to_9_fails_the_check(tmp_path, monkeypatch, lab):
     monkeypatch.setattr(lab_transactions, "items", _Scaled(write_units=lambda *i: lab_items.write_units(*i) * 1.5))
-    folder = mutated(tmp_path, "cap-transaction-double", lambda q: q.update(answer=3))  # "9"
+    folder = mutated(tmp_path, "cap-transaction-double",
+                     lambda q: q.update(answer=[o["text"] for o in q["options"]].index("9")))
     report = check(folder, only={"exam/cap-transaction-double"}, lab=lab)
     assert not report.ok
     assert any("documents {'units_per_item_kb': 2}" in line for line in report.model_disagrees), report.summary()

@@ -97,7 +97,7 @@ def test_widget_checks_explains_and_scores(tmp_path, monkeypatch):
     question = widget.quiz.question("lost-updates")
     check = widget.checks["lost-updates"]
     assert check.description == "Check" and "labkit-quiz-check" in check._dom_classes
-    widget.choices["lost-updates"].index = 0  # "8": wrong
+    widget.choices["lost-updates"].index = (question.answer + 1) % len(question.options)  # wrong
     check.click()
     assert "Not quite" in widget.feedback["lost-updates"].value
     assert question.why[:30] in widget.feedback["lost-updates"].value.replace("&#x27;", "'")

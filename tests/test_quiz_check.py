@@ -45,7 +45,7 @@ def test_the_check_command_fails_when_a_key_is_wrong(tmp_path):
     data = yaml.safe_load((banks / "exam.yaml").read_text())
     question = next(q for q in data["questions"] if q["id"] == "lim-transaction-actions")
     assert question["options"][question["answer"]]["text"] == "100"
-    question["answer"] = 1  # "25": what the certification chapter says
+    question["answer"] = [o["text"] for o in question["options"]].index("25")  # what the certification chapter says
     (banks / "exam.yaml").write_text(yaml.safe_dump(data, sort_keys=False))
     done = run_check("--folder", str(banks))
     assert done.returncode == 1
@@ -72,7 +72,7 @@ def raw_question(ref: str) -> dict:
 
 
 def test_shape_problems_are_found():
-    good = yaml.safe_load((BANKS / "exam.yaml").read_text())["questions"][0]
+    good = {"task": "1.3", **yaml.safe_load((BANKS / "exam.yaml").read_text())["questions"][0]}
     assert shape_problems(question_from(good, "exam")) == []
     broken = {**good, "options": good["options"][:3]}
     assert "multiple choice is one key among four options" in " ".join(shape_problems(question_from(broken, "exam")))
@@ -83,6 +83,8 @@ def test_shape_problems_are_found():
     drifted = {**proven, "options": [{**o, "text": "something else entirely"} if i == 0 else o
                                      for i, o in enumerate(proven["options"])]}
     assert "but its text does not say so" in " ".join(shape_problems(question_from(drifted, "exam")))
+    untagged = {k: v for k, v in good.items() if k != "task"}
+    assert "a DVA-C02 task is needed" in " ".join(shape_problems(question_from(untagged, "exam")))
     old_style = {**proven, "proof": "proven = 0"}
     assert "never name an option" in " ".join(shape_problems(question_from(old_style, "exam")))
     too_many = {**good, "answer": [0, 1, 2, 3]}
@@ -94,7 +96,7 @@ def test_shape_problems_are_found():
 
 
 def test_a_broken_bank_fails_the_check_without_running_proofs(tmp_path):
-    (tmp_path / "bad.json").write_text('{"title": "x", "questions": [{"id": "q", "prompt": "p", "options": ["a", "b"], '
+    (tmp_path / "bad.json").write_text('{"title": "x", "task": "1.3", "questions": [{"id": "q", "prompt": "p", "options": ["a", "b"], '
                                        '"answer": 5, "why": "because"}]}')
     report = check(tmp_path, proofs=False)
     assert not report.ok and len(report.problems) == 2, report.problems
@@ -114,7 +116,8 @@ def test_the_exam_bank_has_the_exams_formats_and_topics():
     assert all(q.cite for q in proven if q.model)  # the lab's own model is backed by the documentation
 
 
-IN_FLIGHT = ["exam/cf-two-transactions"]
+IN_FLIGHT = ["exam/cf-single-write-during-tx", "exam/cf-two-transactions", "exam/cf-get-during-tx",
+             "exam/cf-retry-strategy", "exam/cf-reason-codes", "exam/cf-transact-get-conflict", "exam/id-in-progress"]
 
 
 @pytest.mark.parametrize("ref", IN_FLIGHT)
@@ -145,7 +148,7 @@ def test_chapter_banks_in_the_old_shape_join_the_pool_tagged_by_chapter(tmp_path
     for bank in ("start_here", "race_lab"):
         shutil.copy(BANKS / f"{bank}.json", tmp_path)
     (tmp_path / "batches.json").write_text(
-        '{"title": "Check yourself: batches", "questions": [{"id": "no-conditions", "prompt": "Does a batch take '
+        '{"title": "Check yourself: batches", "task": "1.3", "questions": [{"id": "no-conditions", "prompt": "Does a batch take '
         'conditions?", "options": ["Yes", "No", "Only puts"], "answer": 1, "why": "BatchWriteItem takes none."}]}')
     questions = pool(tmp_path)
     batch = next(q for q in questions if q.bank == "batches")

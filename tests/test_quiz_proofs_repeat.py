@@ -10,7 +10,7 @@ CONFLICT_PROOFS = [q for q in pool() if "lab.conflicts(" in q.proof]
 
 
 def test_there_are_conflict_proofs_to_repeat():
-    assert len(CONFLICT_PROOFS) >= 2
+    assert len(CONFLICT_PROOFS) >= 7
 
 
 def test_each_conflict_proof_sees_the_same_thing_20_times():
