@@ -126,6 +126,7 @@ def test_the_mock_exam_widget_as_a_learner_uses_it():
 
 def test_immediate_feedback_explains_every_option_at_once():
     widget = mock_exam(seed=2, feedback="immediate")
+    widget.start()
     question = next(q for q in widget.exam.questions[:20] if q.explanations)
     position = widget.exam.questions.index(question)
     widget.go(position)
@@ -350,7 +351,7 @@ def test_the_exam_shows_options_in_the_attempts_order_and_scores_what_was_clicke
     widget.start()
     exam = widget.exam
     shuffled = next(p for p, q in enumerate(exam.questions)
-                    if not q.multiple and exam.order(q).index(q.answer) != q.answer)
+                    if not q.multiple and q.explanations and exam.order(q).index(q.answer) != q.answer)
     widget.go(shuffled)
     question, panel = exam.questions[shuffled], widget.panel(shuffled)
     assert list(panel.choice.options) == [text for _, text in exam.options(question)]

@@ -116,7 +116,8 @@ def test_widget_checks_explains_and_scores(tmp_path, monkeypatch):
     restored = quiz_widget(progress_file="p.json")
     restored.load()
     assert f"Score: 1 / {total}" in restored.score.value
-    assert restored.choices["lost-updates"].index == 0 and restored.checks["lost-updates"].disabled
+    wrong = (question.answer + 1) % len(question.options)
+    assert restored.choices["lost-updates"].index == wrong and restored.checks["lost-updates"].disabled
 
 
 def test_each_chapter_saves_its_own_progress_file(tmp_path, monkeypatch):
