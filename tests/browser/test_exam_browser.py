@@ -126,3 +126,4 @@ def test_practice_explains_every_option_and_fits_1024_px_with_the_file_browser(o
     # ...and the table scrolls inside it, not the whole practice widget
     holder.scroll_into_view_if_needed()
     screenshot(page, "exam-practice-1024.png")
+    page.set_viewport_size({"width": 1400, "height": 1000})  # the page is shared: as the session opened it
