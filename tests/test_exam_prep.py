@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import html
 import json
 from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from labkit.quiz import (MockExam, Progress, Round, export_round, facilitator, mock_exam, practice, round_results,
+from labkit.quiz import (MockExam, MockExamWidget, Progress, Round, export_round, facilitator, mock_exam, practice, round_results,
                          round_widget, scaled_score)
 from labkit.quiz.exam import EXAM_QUESTIONS, PASSING
 from labkit.quiz.questions import by_ref, pool
+from labkit.quiz.rounds import MemberAnswers
 
 T0 = datetime(2026, 12, 1, 9, 0, tzinfo=timezone.utc)
 
@@ -34,6 +36,41 @@ def test_a_mock_exam_draws_65_questions_across_every_topic():
     assert "exam-method" not in topics
     assert [q.ref for q in MockExam(seed=3).questions] == [q.ref for q in exam.questions]  # seeded
     assert [q.ref for q in MockExam(seed=4).questions] != [q.ref for q in exam.questions]
+
+
+def test_an_attempt_shows_options_in_its_own_seeded_order_and_replays_by_its_seed():
+    exam, again, other = MockExam(seed=11), MockExam(seed=11), MockExam(seed=12)
+    orders = [exam.order(q) for q in exam.questions]
+    assert orders == [again.order(q) for q in again.questions]  # a saved attempt replays
+    assert any(exam.order(q) != other.order(q) for q in exam.questions if q in other.questions)
+    assert sum(order != tuple(range(len(order))) for order in orders) > 50  # shuffled, not the bank's order
+    question = exam.questions[0]
+    shown = exam.options(question)
+    assert sorted(i for i, _ in shown) == list(range(len(question.options)))
+    assert all(question.options[i] == text for i, text in shown)
+    assert isinstance(MockExam().seed, int)
+
+
+def test_the_exam_refuses_what_it_cannot_do():
+    exam = MockExam(count=5, seed=1)
+    outside = next(q for q in pool() if q not in exam.questions)
+    with pytest.raises(ValueError, match="not part of this exam"):
+        exam.answer(outside, right_choice(outside))
+    with pytest.raises(ValueError, match="cannot be drawn"):
+        MockExam(count=500)
+
+
+def test_the_clock_starts_at_start_and_a_finished_exam_stays_finished():
+    now = [0.0]
+    exam = MockExam(count=5, seed=1, minutes=1, clock=lambda: now[0])
+    now[0] = 1000.0  # the cell ran long ago; the learner starts now
+    assert exam.remaining() == 60 and not exam.over
+    exam.start()
+    now[0] = 1061.0
+    first = exam.finish()
+    assert first.timed_out
+    now[0] = 5000.0
+    assert exam.finish() is first and exam.finish().timed_out
 
 
 def test_scaled_score_is_the_stated_approximation():
@@ -66,8 +103,9 @@ def test_the_clock_ends_the_exam():
 def test_the_mock_exam_widget_as_a_learner_uses_it():
     widget = mock_exam(seed=7)
     exam = widget.exam
-    assert "Question 1 of 65" in widget.header.value and exam.questions[0].ref in widget.header.value
-    assert "approximation" in widget.children[0].value
+    assert "approximation" in widget.children[0].value and "covers one slice of DVA-C02" in widget.children[0].value
+    widget.start_button.click()
+    assert "Question 1 of 65" in widget.header.value
     for position in range(10):  # ten right, one at a time, moving on with Next
         widget.choose(right_choice(exam.questions[position]))
         widget.next_button.click()
@@ -77,15 +115,18 @@ def test_the_mock_exam_widget_as_a_learner_uses_it():
     assert widget.position == 9 and widget.panel(9).indices == exam.questions[9].keys  # the answer is kept
     assert widget.score.value == ""  # feedback at the end: nothing yet
     widget.finish_button.click()
+    assert "Finish the exam?" in widget.confirm_text.value and widget.score.value == ""  # asked, not finished
+    widget.confirm_button.click()
     expected = scaled_score(10, 65)
     assert f"Scaled score: {expected} / 1000" in widget.score.value and "10 of 65 right, 11 answered" in widget.score.value
     assert "FAIL" in widget.score.value and "approximation" in widget.score.value
-    assert exam.questions[10].ref in widget.review.value  # the missed ones, explained
+    assert exam.questions[10].prompt[:30].replace("'", "&#x27;") in widget.review.value  # the missed ones, explained
     assert widget.next_button.disabled
 
 
 def test_immediate_feedback_explains_every_option_at_once():
     widget = mock_exam(seed=2, feedback="immediate")
+    widget.start()
     question = next(q for q in widget.exam.questions[:20] if q.explanations)
     position = widget.exam.questions.index(question)
     widget.go(position)
@@ -220,7 +261,7 @@ def test_a_study_group_round_with_three_members(tmp_path, monkeypatch):
     assert chart._repr_png_().startswith(b"\x89PNG")
     # or with the files uploaded into one widget
     widget = facilitator("round1.json")
-    shown = widget.show([json.loads((tmp_path / f"round1-{m}.json").read_text()) for m in plans])
+    shown = widget.show([(f"round1-{m}.json", (tmp_path / f"round1-{m}.json").read_bytes()) for m in plans])
     assert shown.per_member()["right"].tolist() == [6, 3, 0] and "Most missed" in widget.results.value
 
 
@@ -230,8 +271,7 @@ def test_the_next_round_targets_the_groups_weakest_topics(tmp_path, monkeypatch)
     limits = [q for q in pool() if q.topic == "limits"][:3]
     round_ = Round("warmup", tuple(q.ref for q in transactions + limits))
     answers = {q.ref: list(q.keys) for q in limits} | {q.ref: [(q.keys[0] + 1) % len(q.options)] for q in transactions}
-    (tmp_path / "warmup-ana.json").write_text(json.dumps(
-        {"format": "labkit-round-answers/1", "round": round_.name, "member": "ana", "answers": answers}))
+    MemberAnswers(round_, "ana", answers).save(tmp_path / "warmup-ana.json")
     following = export_round("round2.json", weakest=["warmup-ana.json"], questions=4)
     assert {q.topic for q in following.questions} == {"transactions"}  # limits were all right
     assert not set(following.refs) & set(round_.refs)  # not the questions already asked
@@ -243,19 +283,21 @@ def test_an_answer_file_for_another_round_is_refused(tmp_path, monkeypatch):
     other = export_round("b.json", questions=2, seed=1)
     widget = round_widget("b.json", "eve")
     widget.save()
-    with pytest.raises(ValueError, match="not for round 'a'"):
-        round_results("a.json", ["b-eve.json"])
+    results = round_results("a.json", ["b-eve.json"])
+    assert results.problems == ["b-eve.json: it answers round 'b', not 'a': left out."] and not results.members
     assert other.name == "b"
 
 
 def test_a_finished_mock_exam_joins_the_learners_schedule():
     progress = Progress("eve", clock=lambda: T0)
     widget = mock_exam(seed=9, progress=progress)
+    widget.start()
     first, second = widget.exam.questions[:2]
     widget.choose(right_choice(first))
     widget.next_button.click()
     widget.choose(wrong_choice(second))
     widget.finish_button.click()
+    widget.confirm_button.click()
     assert set(progress.records) == {first.ref, second.ref}
     assert (progress.last_right(first.ref), progress.last_right(second.ref)) == (True, False)
 
@@ -273,3 +315,161 @@ def test_progress_comes_back_from_an_uploaded_file(tmp_path, monkeypatch):
                                  "content": memoryview(content), "last_modified": T0},)
     assert again.progress.last_right(question.ref) is True
     assert "Loaded 1 questions' progress for fay" in again.files.status.value
+
+
+# -- exam mode as the real exam's interface ---------------------------------------------------------
+
+def visible_text(widget) -> str:
+    """Every text a learner can see in a widget tree: HTML values, labels, options and button captions."""
+    import ipywidgets as widgets
+
+    parts = []
+    if isinstance(widget, widgets.HTML):
+        parts.append(widget.value)
+    for attribute in ("description", "tooltip", "placeholder"):
+        parts.append(str(getattr(widget, attribute, "") or ""))
+    parts.extend(str(o) for o in getattr(widget, "options", ()) or ())
+    for child in getattr(widget, "children", ()):
+        parts.append(visible_text(child))
+    return "\n".join(parts)
+
+
+def test_the_exam_shows_no_question_id_or_topic():
+    widget = mock_exam(seed=11)
+    widget.start()
+    for position, question in enumerate(widget.exam.questions):
+        widget.go(position)
+        shown = visible_text(widget)
+        assert f"Question {position + 1} of 65" in widget.header.value
+        assert question.ref not in shown and question.id not in widget.header.value
+        assert question.topic not in widget.header.value
+    assert "labkit-exam-ref" not in visible_text(widget)
+
+
+def test_the_exam_shows_options_in_the_attempts_order_and_scores_what_was_clicked():
+    widget = mock_exam(seed=3)
+    widget.start()
+    exam = widget.exam
+    shuffled = next(p for p, q in enumerate(exam.questions)
+                    if not q.multiple and q.explanations and exam.order(q).index(q.answer) != q.answer)
+    widget.go(shuffled)
+    question, panel = exam.questions[shuffled], widget.panel(shuffled)
+    assert list(panel.choice.options) == [text for _, text in exam.options(question)]
+    panel.choice.index = exam.order(question).index(question.answer)  # the learner clicks the key where it is shown
+    widget.next_button.click()
+    assert exam.answers[question.ref] == (question.answer,)
+    widget.finish()
+    shown = panel.feedback.value
+    positions = [shown.index(html.escape(text)) for _, text in exam.options(question)]
+    assert positions == sorted(positions)  # explained in the order the attempt showed
+
+
+def test_the_clock_starts_at_start_not_when_the_cell_runs():
+    now = [0.0]
+    widget = MockExamWidget(MockExam(count=5, seed=1, minutes=10, clock=lambda: now[0]))
+    now[0] = 300.0  # five minutes reading the instructions
+    assert widget.exam.remaining() == 600 and widget.taking.layout.display == "none"
+    widget.go(3)
+    assert widget.position == 0 and not widget.exam.answers  # nothing moves before Start
+    widget.start_button.click()
+    assert widget.taking.layout.display is None and "time left 10 min 00 s" in widget.header.value
+    now[0] = 360.0
+    widget.next_button.click()
+    assert widget.exam.remaining() == 540 and "time left 9 min 00 s" in widget.header.value
+
+
+def test_flag_for_review_and_the_navigator():
+    widget = mock_exam(seed=5)
+    widget.start()
+    exam = widget.exam
+    assert len(widget.nav_buttons) == 65 and [b.description for b in widget.nav_buttons[:3]] == ["1", "2", "3"]
+    widget.choose(right_choice(exam.questions[0]))
+    widget.next_button.click()
+    widget.flag_button.click()
+    assert "flagged for review" in widget.header.value and widget.flag_button.description == "Remove flag"
+    widget.nav_buttons[29].click()  # straight to question 30
+    assert widget.position == 29 and "Question 30 of 65" in widget.header.value
+    classes = [b._dom_classes for b in widget.nav_buttons]
+    assert "labkit-exam-nav-answered" in classes[0] and "labkit-exam-nav-flagged" in classes[1]
+    assert all("labkit-exam-nav-unanswered" in c for c in classes[2:])
+    assert "answered</span> 1" in widget.legend.value and "flagged</span> 1" in widget.legend.value
+    assert "unanswered</span> 63" in widget.legend.value
+    widget.nav_buttons[1].click()
+    widget.flag_button.click()  # the flag taken off again
+    assert "labkit-exam-nav-unanswered" in widget.nav_buttons[1]._dom_classes
+    assert "labkit-exam-nav-flagged" not in widget.nav_buttons[1]._dom_classes
+
+
+def test_finish_asks_first_and_the_result_puts_the_score_first():
+    widget = mock_exam(seed=6)
+    widget.start()
+    widget.flag_button.click()
+    widget.finish_button.click()
+    assert widget.confirm.layout.display is None
+    assert "65 unanswered, 1 flagged for review" in widget.confirm_text.value and widget.exam.finished_at is None
+    widget.cancel_button.click()
+    assert widget.confirm.layout.display == "none" and not widget.next_button.disabled
+    widget.finish_button.click()
+    widget.confirm_button.click()
+    assert widget.exam.finished_at is not None and widget.confirm.layout.display == "none"
+    assert widget.children.index(widget.score) < widget.children.index(widget.review)
+    assert widget.taking.layout.display == "none"  # nothing above the score but the exam's note
+    assert "Scaled score: 100 / 1000" in widget.score.value and "By topic" in widget.score.value
+    assert "To review (65)" in widget.review.value
+    assert "class='labkit-exam-review' style='max-height:1500px;overflow-y:auto'" in widget.review.value
+    assert all(b.disabled for b in widget.nav_buttons)
+
+
+def test_a_finished_exam_stays_as_it_was_finished():
+    now = [0.0]
+    widget = MockExamWidget(MockExam(count=4, seed=2, minutes=1, clock=lambda: now[0]))
+    widget.start()
+    first = widget.exam.questions[0]
+    widget.choose(right_choice(first))
+    now[0] = 61.0
+    widget.next_button.click()  # time ran out: the move finishes the exam
+    headline = widget.score.value
+    assert "(time ran out)" in headline and "0 of 4 right, 0 answered" in headline  # the late answer did not count
+    assert widget.finish().timed_out and widget.score.value == headline  # a second finish keeps what it said
+    assert widget.exam.finish().timed_out and "(time ran out)" in widget.exam.finish().headline()
+    panel = widget.panel(0)
+    panel.check_button.disabled = False  # even if a click got through
+    panel.check()
+    assert "The exam is over" in panel.notice.value and not widget.exam.answers
+    with pytest.raises(RuntimeError, match="over"):
+        widget.exam.answer(first, right_choice(first))
+
+
+def test_asking_for_more_questions_than_the_pool_holds_says_so():
+    widget = mock_exam(seed=1, count=500)
+    size = len(widget.exam.questions)
+    assert size < 500 and widget.notice == f"count=500: the pool holds {size} distinct questions, so this exam has {size}."
+    assert widget.notice in widget.children[0].value and f"{size} questions" in widget.children[0].value
+    assert mock_exam(seed=1).notice == ""
+    with pytest.raises(ValueError, match="cannot be drawn"):  # one more than the pool holds
+        MockExam(count=size + 1, seed=1)
+
+
+def test_practice_skips_ahead_without_answering(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    widget = practice("gus")
+    seen = [widget.question.ref]
+    for _ in range(6):
+        widget.next_button.click()
+        seen.append(widget.question.ref)
+    assert len(set(seen)) == 7  # seven different questions, not two in turn
+    assert not widget.progress.records
+    assert all(ref not in widget.header.value for ref in seen)
+
+def test_questions_tied_to_their_chapter_stay_out_of_the_exam_and_a_group_is_drawn_once():
+    from labkit.quiz.exam import exam_pool
+
+    standalone = {q.ref for q in exam_pool()}
+    for ref in ("patterns/lock-contention", "myths/action-limit", "race_lab/naive-held-by-chance",
+                "cli_tutorial/fire-one-winner", "workers/same-race"):
+        assert ref in {q.ref for q in pool()} and ref not in standalone
+    grouped = [q for q in pool() if q.group]
+    for seed in range(20):
+        groups = [q.group for q in MockExam(seed=seed).questions if q.group]
+        assert len(groups) == len(set(groups))
+    assert any(sum(p.group == q.group for p in grouped) > 1 for q in grouped)  # not vacuous

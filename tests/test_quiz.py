@@ -78,8 +78,17 @@ def test_a_wrong_option_is_refused(quiz):
         quiz.answer("one-winner", "Maybe")
 
 
-def test_widget_checks_explains_and_scores(tmp_path):
-    widget = quiz_widget(progress_file=str(tmp_path / "p.json"))
+def test_only_the_first_answer_is_scored(quiz):
+    first = quiz.questions[0]
+    assert quiz.answer(first.id, (first.answer + 1) % len(first.options)) is False
+    with pytest.raises(ValueError, match="first answer is the one scored"):
+        quiz.answer(first.id, first.answer)
+    assert quiz.grade().correct == 0
+
+
+def test_widget_checks_explains_and_scores(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    widget = quiz_widget(progress_file="p.json")
     boxes = [c for c in widget.children if "labkit-quiz-question" in c._dom_classes]
     assert len(boxes) == len(widget.quiz.questions)
     assert "labkit-quiz-score" in widget.score._dom_classes
@@ -88,20 +97,27 @@ def test_widget_checks_explains_and_scores(tmp_path):
     question = widget.quiz.question("lost-updates")
     check = widget.checks["lost-updates"]
     assert check.description == "Check" and "labkit-quiz-check" in check._dom_classes
-    widget.choices["lost-updates"].index = 0  # "8": wrong
+    widget.choices["lost-updates"].index = (question.answer + 1) % len(question.options)  # wrong
     check.click()
     assert "Not quite" in widget.feedback["lost-updates"].value
     assert question.why[:30] in widget.feedback["lost-updates"].value.replace("&#x27;", "'")
-    widget.choices["lost-updates"].index = question.answer
+    assert check.disabled and widget.choices["lost-updates"].disabled  # explained: the first answer stands
+    widget.choices["lost-updates"].index = question.answer  # changed after the explanation showed...
     check.click()
-    assert "Right" in widget.feedback["lost-updates"].value
+    assert "Not quite" in widget.feedback["lost-updates"].value  # ...and still scored as first answered
+    assert "first answer is the one scored" in widget.panels["lost-updates"].notice.value
+    assert f"Score: 0 / {total}" in widget.score.value
     assert widget.panels["lost-updates"].show_me.layout.display == "none"  # a plain chapter question has no proof
-    assert f"Score: 1 / {total}" in widget.score.value
+    other = widget.quiz.questions[1]
+    widget.choices[other.id].index = other.answer
+    widget.checks[other.id].click()
+    assert "Right" in widget.feedback[other.id].value and f"Score: 1 / {total}" in widget.score.value
     widget.save()
-    restored = quiz_widget(progress_file=str(tmp_path / "p.json"))
+    restored = quiz_widget(progress_file="p.json")
     restored.load()
     assert f"Score: 1 / {total}" in restored.score.value
-    assert restored.choices["lost-updates"].index == question.answer
+    wrong = (question.answer + 1) % len(question.options)
+    assert restored.choices["lost-updates"].index == wrong and restored.checks["lost-updates"].disabled
 
 
 def test_each_chapter_saves_its_own_progress_file(tmp_path, monkeypatch):
@@ -120,8 +136,9 @@ def test_each_chapter_saves_its_own_progress_file(tmp_path, monkeypatch):
         assert "Loaded 1 answers" in again.status.value and "Score: 1 /" in again.score.value
 
 
-def test_saving_where_nothing_can_be_written_says_so_and_still_offers_the_download(tmp_path):
-    widget = quiz_widget("start_here", progress_file=str(tmp_path / "no-such-folder" / "p.json"))
+def test_saving_where_nothing_can_be_written_says_so_and_still_offers_the_download(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    widget = quiz_widget("start_here", progress_file="no-such-folder/p.json")
     widget.save()
     assert "Could not save" in widget.files.status.value and "No such file" in widget.files.status.value
     assert "labkit-download" in widget.files.link.value
@@ -136,6 +153,8 @@ def test_a_multiple_response_question_is_checked_all_or_nothing(tmp_path):
     assert isinstance(panel.choice, MultipleChoice) and len(panel.choice.boxes) == 6
     panel.choice.boxes[0].value = panel.choice.boxes[2].value = True  # two of the three keys
     assert panel.check() is False and "Not quite" in panel.feedback.value
-    panel.choice.boxes[4].value = True
-    assert panel.check() is True and "Right" in panel.feedback.value
+    again = QuestionPanel(question)
+    for index in (0, 2, 4):
+        again.choice.boxes[index].value = True
+    assert again.check() is True and "Right" in again.feedback.value
     assert "Choose three." in panel.children[0].value

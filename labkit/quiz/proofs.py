@@ -4,12 +4,16 @@ A proof is plain boto3 with a few names given to it:
 
 - ``client``, ``lab``, ``labkit``, ``attempt``: the embedded lab (``labkit.connect()``) and its helpers;
 - ``table(name, pk="pk", sk=None)``: an empty table with that key (``name`` says what it holds);
-- ``options`` and ``option_with(text)``: the question's options, and the index of the one that contains
-  ``text`` (an error when none does, or several);
+- ``given``: the stem's decisive values (each one is written in the stem, which the check verifies), so
+  the proof runs what the stem says;
+- ``claims``: each option's structured claim (each value is written in the option's text); a proof whose
+  options are code runs each option's ``claims[i]["code"]``;
 - ``billed()``: the capacity units the lab charged for the last request (also for a request that failed).
 
-It prints what it saw and sets ``proven``: the index, or the indices for multiple response, that what
-it saw supports. It never reads the key: a proof that agrees does so because the lab behaved that way.
+It prints what it saw and sets ``observed``: a dict of what the lab did (an exception's name, a number
+of units, a final value, an outcome), or, when it ran each option's code, a list of such dicts, one per
+option. It never names an option: the check compares the observation with every option's claim
+(``decide``), and the key must be exactly the options that agree.
 """
 
 from __future__ import annotations
@@ -24,6 +28,35 @@ from .questions import Question
 PROOF_TABLE_PREFIX = "Quiz"
 
 
+def _norm(value):
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, (int, float)):
+        return float(value)
+    if isinstance(value, (list, tuple)):
+        return tuple(_norm(v) for v in value)
+    return str(value).strip().lower()
+
+
+def matches(wanted: dict, observed: dict) -> bool:
+    """Every value ``wanted`` names was observed, equal (text compared without case, numbers as numbers)."""
+    return bool(wanted) and all(k in observed and _norm(observed[k]) == _norm(v) for k, v in wanted.items())
+
+
+def decide(question: Question, observed) -> tuple:
+    """The options the observation supports: those whose claim it matches (a dict), or, for a list with one
+    observation per option (each option's code run), those whose run achieved the stem's ``goal``."""
+    if isinstance(observed, dict):
+        if len(question.claims) != len(question.options):
+            raise ProofError("every option needs a claim to compare the observation with")
+        return tuple(i for i, claim in enumerate(question.claims) if matches(claim, observed))
+    if isinstance(observed, list) and len(observed) == len(question.options) and all(isinstance(o, dict) for o in observed):
+        if not question.goal:
+            raise ProofError("one observation per option needs the stem's goal to compare them with")
+        return tuple(i for i, seen in enumerate(observed) if matches(question.goal, seen))
+    raise ProofError(f"`observed` is {observed!r}: a dict, or a list of one dict per option")
+
+
 class ProofError(Exception):
     """A proof that could not decide: it broke, or its observation matches no single option."""
 
@@ -34,6 +67,7 @@ class ProofRun:
     proven: tuple | None  # the options the run supports, sorted; None if it could not decide
     output: str  # what the proof printed (what "show me" shows)
     error: str = ""
+    observed: object = None  # what the lab did, as the proof recorded it
 
     @property
     def agrees(self) -> bool:
@@ -44,9 +78,9 @@ class ProofRun:
             return f"{self.question.ref}: the proof failed: {self.error.strip().splitlines()[-1]}"
         if self.agrees:
             return f"{self.question.ref}: proven"
-        shown = ", ".join(self.question.options[i] for i in self.proven)
+        shown = ", ".join(self.question.options[i] for i in self.proven) or "no option"
         key = ", ".join(self.question.options[i] for i in self.question.keys)
-        return f"{self.question.ref}: the lab shows {shown!r} but the key says {key!r}"
+        return f"{self.question.ref}: the lab shows {shown!r} (observed {self.observed!r}) but the key says {key!r}"
 
 
 def _tables(client):
@@ -71,17 +105,6 @@ def _tables(client):
     return table
 
 
-def _option_with(question: Question):
-    def option_with(text) -> int:
-        text = str(text)
-        found = [i for i, option in enumerate(question.options) if text in option]
-        if len(found) != 1:
-            raise ProofError(f"{len(found)} options contain {text!r}")
-        return found[0]
-
-    return option_with
-
-
 def run_proof(question: Question, lab=None) -> ProofRun:
     """Run the question's proof against the embedded lab and say which options it supports."""
     import labkit
@@ -95,17 +118,15 @@ def run_proof(question: Question, lab=None) -> ProofRun:
         return front.trace[-1].capacity
 
     names = {"lab": lab, "client": lab.client, "labkit": labkit, "attempt": labkit.attempt,
-             "table": _tables(lab.client), "options": question.options, "option_with": _option_with(question),
-             "billed": billed, "__name__": f"proof:{question.ref}"}
+             "table": _tables(lab.client), "given": dict(question.given),
+             "claims": [dict(c) for c in question.claims], "billed": billed, "__name__": f"proof:{question.ref}"}
     printed = io.StringIO()
     try:
         with contextlib.redirect_stdout(printed):
             exec(compile(question.proof, f"<proof of {question.ref}>", "exec"), names)
-        if "proven" not in names:
-            raise ProofError("the proof did not set `proven`")
-        proven = question.indices(names["proven"])
-        if proven is None:
-            raise ProofError(f"`proven` is {names['proven']!r}, not options of the question")
+        if "observed" not in names:
+            raise ProofError("the proof did not set `observed`")
+        proven = decide(question, names["observed"])
     except Exception:
-        return ProofRun(question, None, printed.getvalue(), traceback.format_exc(limit=-2))
-    return ProofRun(question, proven, printed.getvalue())
+        return ProofRun(question, None, printed.getvalue(), traceback.format_exc(limit=-2), names.get("observed"))
+    return ProofRun(question, proven, printed.getvalue(), observed=names["observed"])

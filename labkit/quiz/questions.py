@@ -35,6 +35,7 @@ CHAPTERS = {
     "transactions": ("07_transactions", "transactions"), "myths": ("08_myths", "myths"),
     "exam_prep": ("09_exam_prep", "exam-method"),
 }
+NOT_BANKS = {"sources"}  # data files next to the banks that are not banks (the documentation sources questions cite)
 EXAM_BANK = "exam"  # the exam-style bank of its own: questions that belong to no one chapter's check
 
 
@@ -54,6 +55,14 @@ class Question:
     proof: str = ""
     documented: str = ""  # why the lab cannot show it (the documentation is the proof)
     not_provable_yet: str = ""  # why the lab cannot show it yet
+    claims: tuple = ()  # one dict per option: what it claims, in a form a proof's observation is compared with
+    given: dict = field(default_factory=dict, compare=False)  # the stem's decisive values, which a proof reads
+    goal: dict = field(default_factory=dict, compare=False)  # what the stem asks an option's code to achieve
+    model: str = ""  # the lab's own model of DynamoDB a proof relies on (capacity, conflicts, throttling)
+    cite: tuple = ()  # names of documentation sources (sources.yaml) whose quoted sentences settle the key
+    task: str = ""  # the DVA-C02 exam guide's task, e.g. "1.3"
+    group: str = ""  # questions that ask one fact share a group; a mock exam draws one of them
+    chapter_only: str = ""  # why it makes sense only inside its chapter (kept out of the exam pool)
     extra: dict = field(default_factory=dict, compare=False)  # fields the shape does not know: typos, to report
 
     def __repr__(self) -> str:
@@ -116,7 +125,7 @@ def bank_path(name: str, folder: Path | None = None) -> Path:
 def bank_names(folder: Path | None = None) -> list[str]:
     """Every bank in the folder: the chapters' in teaching order, then the others by name."""
     folder = Path(folder) if folder else BANKS
-    found = {p.stem for p in folder.iterdir() if p.suffix in SUFFIXES}
+    found = {p.stem for p in folder.iterdir() if p.suffix in SUFFIXES and p.stem not in NOT_BANKS}
     ordered = [bank for bank in CHAPTERS if bank in found]
     return ordered + sorted(found - set(ordered))
 
@@ -135,32 +144,41 @@ def read_bank(name: str, folder: Path | None = None) -> dict:
 def question_from(data: dict, bank: str, defaults: dict | None = None) -> Question:
     """One question from its data; raises KeyError/TypeError/ValueError on a malformed one."""
     defaults = defaults or {}
-    options, explanations = [], []
+    options, explanations, claims = [], [], []
     for option in data["options"]:
         if isinstance(option, dict):
             options.append(str(option["text"]))
             explanations.append(str(option.get("why", "")))
+            claims.append(dict(option.get("claim") or {}))
         else:
             options.append(str(option))
             explanations.append("")
+            claims.append({})
     answer = data["answer"]
     if isinstance(answer, list):
         answer = tuple(answer)
     known = {"id", "prompt", "options", "answer", "why", "topic", "chapter", "doc", "myth", "proof", "documented",
-             "not_provable_yet"}
+             "not_provable_yet", "given", "goal", "model", "cite", "task", "group", "chapter_only"}
+    cite = data.get("cite") or ()
+    cite = (cite,) if isinstance(cite, str) else tuple(cite)
     return Question(
         id=str(data["id"]), prompt=str(data["prompt"]), options=tuple(options), answer=answer,
         why=str(data.get("why", "")), explanations=tuple(explanations) if any(explanations) else (),
         topic=str(data.get("topic", defaults.get("topic", ""))), chapter=str(data.get("chapter", defaults.get("chapter", bank))),
         bank=bank, doc=str(data.get("doc", "")), myth=str(data.get("myth", "")), proof=str(data.get("proof") or ""),
         documented=str(data.get("documented", "")), not_provable_yet=str(data.get("not_provable_yet", "")),
+        claims=tuple(claims) if any(claims) else (), given=dict(data.get("given") or {}),
+        goal=dict(data.get("goal") or {}), model=str(data.get("model", "")), cite=cite,
+        task=str(data.get("task", defaults.get("task", ""))), group=str(data.get("group", "")),
+        chapter_only=str(data.get("chapter_only", "")),
         extra={k: v for k, v in data.items() if k not in known})
 
 
 def load_bank(name: str, folder: Path | None = None) -> tuple[str, list[Question]]:
     """The title and questions of the bank ``name`` (``race_lab`` reads ``race_lab.json``)."""
     data = read_bank(name, folder)
-    defaults = {"topic": data.get("topic", CHAPTERS.get(name, ("", "general"))[1]), "chapter": data.get("chapter", name)}
+    defaults = {"topic": data.get("topic", CHAPTERS.get(name, ("", "general"))[1]), "chapter": data.get("chapter", name),
+                "task": data.get("task", "")}
     return data["title"], [question_from(q, name, defaults) for q in data["questions"]]
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import NamedTuple
 
-from .files import read_json, write_json
+from .files import FileProblem, expect_kind, read_json, source_name, write_json
 from .questions import Question, load_bank
 
 PASS_MARK = 0.6  # a chapter's check is passed at 60%, the certification chapter's own threshold
@@ -48,11 +48,17 @@ class Quiz:
         raise KeyError(f"no question {question_id!r} in {self.bank}")
 
     def answer(self, question_id: str, choice) -> bool:
-        """Record an answer (an option's index or text; several for multiple response) and say whether it is right."""
+        """Record an answer (an option's index or text; several for multiple response) and say whether it is right.
+
+        The first answer to a question is the one scored, as on the exam: once its explanation has shown,
+        another answer would score what the explanation gave away, so it is refused.
+        """
         question = self.question(question_id)
         indices = question.indices(choice)
         if indices is None:
             raise ValueError(f"{choice!r} is not an option of {question_id!r}")
+        if question_id in self.answers:
+            raise ValueError(f"{question_id!r} is answered already: the first answer is the one scored")
         self.answers[question_id] = stored(indices, question)
         return question.is_right(indices)
 
@@ -69,12 +75,24 @@ class Quiz:
     def dump(self) -> dict:
         return {"bank": self.bank, "answers": self.answers}
 
-    def restore(self, data: dict) -> Score:
-        """Take back answers dumped by ``dump`` (answers to questions this bank no longer has are dropped)."""
-        if data.get("bank") != self.bank:
-            raise ValueError(f"the file holds progress for {data.get('bank')!r}, not {self.bank!r}")
+    def restore(self, data: dict, name: str = "the file") -> Score:
+        """Take back answers dumped by ``dump``, checked whole first (``FileProblem`` leaves the answers as they
+        were); answers to questions this bank no longer has are left out."""
+        expect_kind(data, name, "a chapter's check progress", ("bank", "answers"))
+        if data["bank"] != self.bank:
+            raise FileProblem(name, f"it holds the check progress of {data['bank']!r}, not {self.bank!r}")
+        if not isinstance(data["answers"], dict):
+            raise FileProblem(name, "its answers are not a mapping from question to option")
         known = {q.id: q for q in self.questions}
-        self.answers = {k: v for k, v in data["answers"].items() if k in known and known[k].indices(v) is not None}
+        answers = {}
+        for question_id, choice in data["answers"].items():
+            if question_id not in known:
+                continue
+            indices = known[question_id].indices(choice)
+            if indices is None:
+                raise FileProblem(name, f"its answer to {question_id!r} ({choice!r}) is not one of the options")
+            answers[question_id] = stored(indices, known[question_id])
+        self.answers = answers
         return self.grade()
 
     def save(self, path: str | Path | None = None) -> Path:
@@ -83,4 +101,5 @@ class Quiz:
 
     def load(self, path: str | Path | None = None) -> Score:
         """Read progress saved by ``save``."""
-        return self.restore(read_json(path or progress_file(self.bank)))
+        path = path or progress_file(self.bank)
+        return self.restore(read_json(path), source_name(path))

@@ -11,8 +11,9 @@ from .questions import Question
 RIGHT, WRONG = "#2e7d32", "#c62828"
 
 
-def explanation_html(question: Question, indices: tuple | None, verdict: bool = True) -> str:
-    """The verdict, then every option: right or not, chosen or not, and why; the documentation reference."""
+def explanation_html(question: Question, indices: tuple | None, verdict: bool = True, order=None) -> str:
+    """The verdict, then every option (in ``order``, as shown; default the bank's): right or not, chosen or
+    not, and why; the documentation reference."""
     picked = set(indices or ())
     right = indices is not None and question.is_right(indices)
     said = (f"<b style='color:{RIGHT}'>Right.</b> " if right
@@ -20,7 +21,8 @@ def explanation_html(question: Question, indices: tuple | None, verdict: bool = 
     parts = [f"<p>{said}{html.escape(question.why)}</p>"] if said or question.why else []
     if question.explanations:
         rows = []
-        for i, option in enumerate(question.options):
+        for i in (range(len(question.options)) if order is None else order):
+            option = question.options[i]
             key = i in question.keys
             mark = "✔" if key else "✘"
             colour = RIGHT if key else WRONG

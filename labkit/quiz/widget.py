@@ -7,7 +7,7 @@ import html
 
 import ipywidgets as widgets
 
-from .files import download_link, read_json, uploads, write_json
+from .files import FileProblem, download_link, in_folder, read_json, uploads, write_json
 from .questions import Question
 from .render import explanation_html, proof_html
 from .quiz import Quiz
@@ -39,35 +39,43 @@ class MultipleChoice(widgets.VBox):
         for i, box in enumerate(self.boxes):
             box.value = i in chosen
 
+    @property
+    def disabled(self) -> bool:
+        return all(box.disabled for box in self.boxes)
 
-def choice_widget(question: Question):
+    @disabled.setter
+    def disabled(self, value: bool) -> None:
+        for box in self.boxes:
+            box.disabled = value
+
+
+def choice_widget(question: Question, order: tuple):
+    """Checkboxes or radio buttons for the options, shown in ``order`` (indices into the question's options)."""
+    shown = [question.options[i] for i in order]
     if question.multiple:
-        return MultipleChoice(question.options)
-    return widgets.RadioButtons(options=list(question.options), value=None, layout=widgets.Layout(width="auto"))
-
-
-def chosen(question: Question, widget) -> tuple | None:
-    index = widget.index
-    if index is None:
-        return None
-    return question.indices(index)
+        return MultipleChoice(shown)
+    return widgets.RadioButtons(options=shown, value=None, layout=widgets.Layout(width="auto"))
 
 
 class QuestionPanel(widgets.VBox):
     """One question: its options, a Check button, the explanation of every option, and "show me".
 
     ``on_check(question, indices, right)`` is called after each check. With ``immediate=False`` the
-    panel records the choice without saying whether it was right; ``reveal()`` explains it later.
+    panel records the choice without saying whether it was right; ``reveal()`` explains it later. Once the
+    explanation shows, the panel is locked: the answer it explained is the one that counts, as on the exam.
     """
 
     def __init__(self, question: Question, number: str = "", *, on_check=None, immediate: bool = True,
-                 css: str = QUESTION_CLASS, check_label: str = "Check"):
+                 css: str = QUESTION_CLASS, check_label: str = "Check", order=None):
         self.question, self.on_check, self.immediate = question, on_check, immediate
-        self.choice = choice_widget(question)
+        self.order = tuple(order) if order is not None else tuple(range(len(question.options)))
+        self.choice = choice_widget(question, self.order)
         self.check_button = widgets.Button(description=check_label)
         self.check_button.add_class(CHECK_CLASS)
         self.check_button.on_click(lambda _: self.check())
         self.feedback = widgets.HTML()
+        self.notice = widgets.HTML()  # what a click on a locked panel is told
+        self.locked_text = "Answered: the first answer is the one scored, as on the exam."
         self.show_me = widgets.Button(description="Show me", tooltip="run this question's proof against the lab",
                                       layout=widgets.Layout(display="none"))
         self.show_me.add_class(SHOW_ME_CLASS)
@@ -75,15 +83,38 @@ class QuestionPanel(widgets.VBox):
         self.proof = widgets.HTML()
         heading = f"<b>{html.escape(number)}</b> " if number else ""
         prompt = widgets.HTML(f"<p>{heading}{html.escape(question.prompt)} <i>{question.choose()}</i></p>")
-        super().__init__([prompt, self.choice, self.check_button, self.feedback, self.show_me, self.proof])
+        super().__init__([prompt, self.choice, self.check_button, self.notice, self.feedback, self.show_me, self.proof])
         self.add_class(css)
 
     @property
     def indices(self) -> tuple | None:
-        return chosen(self.question, self.choice)
+        """The options selected, as indices into the question's options (whatever order they are shown in)."""
+        shown = self.choice.index
+        if shown is None:
+            return None
+        shown = shown if isinstance(shown, tuple) else (shown,)
+        return self.question.indices([self.order[p] for p in shown])
+
+    def select(self, choice) -> None:
+        """Select ``choice`` (option indices or texts, as ``Question.indices`` takes), as a learner clicks."""
+        indices = self.question.indices(choice)
+        if indices is None:
+            raise ValueError(f"{choice!r} is not an option of this question")
+        shown = tuple(self.order.index(i) for i in indices)
+        self.choice.index = shown if self.question.multiple else shown[0]
+
+    @property
+    def locked(self) -> bool:
+        return self.check_button.disabled
+
+    def lock(self) -> None:
+        self.choice.disabled = self.check_button.disabled = True
 
     def check(self) -> bool | None:
-        """Grade the selected options; what the Check button does."""
+        """Grade the selected options; what the Check button does (nothing once locked)."""
+        if self.locked:
+            self.notice.value = f"<i>{html.escape(self.locked_text)}</i>"
+            return None
         indices = self.indices
         if indices is None:
             self.feedback.value = "<i>Pick an option first.</i>" if not self.question.multiple else \
@@ -99,7 +130,10 @@ class QuestionPanel(widgets.VBox):
         return right
 
     def reveal(self, indices: tuple | None = None) -> None:
-        self.feedback.value = explanation_html(self.question, self.indices if indices is None else indices)
+        """Explain every option against ``indices`` (default: those selected), and lock the panel."""
+        self.lock()
+        self.feedback.value = explanation_html(self.question, self.indices if indices is None else indices,
+                                               order=self.order)
         question = self.question
         if question.proof or question.documented or question.not_provable_yet:  # a chapter's plain check has none
             self.show_me.layout.display = None
@@ -123,28 +157,34 @@ class FileControls(widgets.VBox):
         self.upload.observe(lambda _: self.load_upload(), names="value")
         self.link = widgets.HTML()
         self.status = widgets.HTML()
-        super().__init__([widgets.HBox([self.path, save, load, self.upload]), self.link, self.status])
+        row = widgets.HBox([self.path, save, load, self.upload], layout=widgets.Layout(flex_flow="row wrap"))
+        super().__init__([row, self.link, self.status])
 
     def save(self) -> None:
         data = self.dump()
         self.link.value = download_link(self.path.value.rsplit("/", 1)[-1] or "progress.json", data)
         try:
-            path = write_json(self.path.value, data)
-        except OSError as error:  # a folder that cannot be written: the download link still keeps the answers
+            path = write_json(in_folder(self.path.value), data)
+        except (OSError, ValueError) as error:  # the download link still keeps the answers
             self.status.value = f"Could not save: {html.escape(str(error))}. Use the download link instead."
             return
         self.status.value = (f"Saved to <code>{html.escape(str(path))}</code>. Download it to keep it: a Binder "
                              "session keeps nothing when it ends.")
 
-    def load(self, source=None) -> None:
+    def load(self, source=None, name: str | None = None) -> None:
+        """Load a file (default: the one the box names), checked whole first: a bad one is named, with why,
+        and nothing here changes (answers, learner, the box)."""
         try:
-            self.status.value = self.restore(read_json(source if source is not None else self.path.value))
-        except (OSError, ValueError, KeyError) as error:
-            self.status.value = f"Could not load: {html.escape(str(error))}"
+            if source is None:
+                source, name = in_folder(self.path.value), self.path.value
+            self.status.value = html.escape(self.restore(read_json(source, name), name or "the file"), quote=False)
+        except (FileProblem, ValueError) as error:
+            self.status.value = (f"<span class='labkit-load-refused'>Could not load: {html.escape(str(error))}. "
+                                 "Nothing was changed: what you had is still here.</span>")
 
     def load_upload(self) -> None:
-        for _, content in uploads(self.upload):
-            self.load(content)
+        for name, content in uploads(self.upload):
+            self.load(content, name)
 
 
 class QuizWidget(PlainWhenSaved, widgets.VBox):
@@ -188,14 +228,18 @@ class QuizWidget(PlainWhenSaved, widgets.VBox):
     def _dump(self) -> dict:
         return self.quiz.dump()
 
-    def _restore(self, data: dict) -> str:
-        self.quiz.restore(data)
+    def _restore(self, data: dict, name: str) -> str:
+        """The file's answers, and those given here to questions the file does not answer."""
+        given = dict(self.quiz.answers)
+        self.quiz.restore(data, name)
+        loaded = len(self.quiz.answers)
+        self.quiz.answers.update({k: v for k, v in given.items() if k not in self.quiz.answers})
         for question_id, answer in self.quiz.answers.items():
             panel = self.panels[question_id]
-            panel.choice.index = answer
+            panel.select(answer)
             panel.reveal()
         self._show_score()
-        return f"Loaded {len(self.quiz.answers)} answers."
+        return f"Loaded {loaded} answers."
 
     def save(self) -> None:
         self.files.save()

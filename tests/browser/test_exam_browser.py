@@ -1,4 +1,5 @@
-"""The mock exam in a real JupyterLab: a learner answers questions, finishes, and reads the score on the page."""
+"""The mock exam in a real JupyterLab, taken as a learner takes it: Start, answer, flag a question, go back to
+it with the navigator, confirm Finish, and read the score on the page; practice as a learner meets it."""
 
 from __future__ import annotations
 
@@ -9,68 +10,120 @@ import pytest
 from playwright.sync_api import expect
 
 from labkit.quiz import scaled_score
-from labkit.quiz.questions import by_ref, pool
+from labkit.quiz.exam import exam_pool
+from labkit.quiz.questions import pool
 
 pytestmark = pytest.mark.browser
 
 EXAM_PREP = "notebooks/09_exam_prep.ipynb"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-RIGHT, WRONG = 3, 1  # questions answered right, then wrong, before Finish
 
 
-def select(exam, question, indices) -> None:
-    """Tick the options at ``indices`` in the question shown, as a learner clicks them."""
-    shown = exam.locator(".labkit-exam-question").first
-    kind = "checkbox" if question.multiple else "radio"
-    inputs = shown.locator(f"input[type={kind}]")
-    assert inputs.count() == len(question.options)
+def shown_question(panel, questions):
+    """The question a panel shows, found by its prompt (the page shows no id) and the options it lists."""
+    text = panel.inner_text()
+    found = [q for q in questions if q.prompt in text and all(o in text for o in q.options)]
+    assert len(found) == 1, text
+    return found[0]
+
+
+def tick(panel, question, indices) -> None:
+    """Tick the options with the bank's ``indices``, wherever this attempt shows them, as a learner clicks."""
+    inputs = panel.locator("input[type=checkbox]" if question.multiple else "input[type=radio]")
+    labels = [inputs.nth(n).locator("xpath=..").inner_text().strip() for n in range(inputs.count())]
+    assert sorted(labels) == sorted(question.options)
     for index in indices:
-        inputs.nth(index).check()
+        inputs.nth(labels.index(question.options[index])).check()
 
 
-def test_answering_the_mock_exam_gives_the_score_on_the_page(open_chapter):
+def wrong(question) -> list[int]:
+    return [next(i for i in range(len(question.options)) if i not in question.keys)]
+
+
+def screenshot(page, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / name))
+
+
+def test_a_mock_exam_with_a_flagged_question_and_the_navigator(open_chapter):
     chapter = open_chapter(EXAM_PREP)
-    exam = chapter.page.locator(".labkit-exam").first
-    expect(exam).to_be_visible()
-    known = by_ref(pool())
-    for number in range(RIGHT + WRONG):
-        header = exam.locator(".labkit-exam-ref").first
-        expect(header).to_be_visible()
-        question = known[header.inner_text().strip()]
-        keys = list(question.keys)
-        wrong = [next(i for i in range(len(question.options)) if i not in keys)]
-        select(exam, question, keys if number < RIGHT else wrong)
+    page, questions = chapter.page, exam_pool()
+    exam = page.locator(".labkit-exam").first
+    expect(exam).to_contain_text("covers one slice of DVA-C02")
+    chapter.click(exam.locator(".labkit-exam-start").first)
+    expect(exam).to_contain_text("Question 1 of 65")
+    plan = ["right", "right", "flag and wrong", "right"]  # questions 1-4
+    for number, what in enumerate(plan, 1):
+        expect(exam).to_contain_text(f"Question {number} of 65")
+        panel = exam.locator(".labkit-exam-question").first
+        question = shown_question(panel, questions)
+        tick(panel, question, wrong(question) if "wrong" in what else question.keys)
+        if "flag" in what:
+            chapter.click(exam.locator(".labkit-exam-flag").first)
+            expect(exam).to_contain_text("flagged for review")
+            flagged = question
         chapter.click(exam.locator(".labkit-exam-next").first)
-        expect(exam).to_contain_text(f"Question {number + 2} of 65")
+    seen = exam.inner_text()
+    assert not [q.ref for q in pool() if q.ref in seen]  # no id anywhere on the exam's page
+    navigator = exam.locator(".labkit-exam-navigator").first
+    buttons = navigator.locator(".labkit-exam-nav")
+    expect(buttons).to_have_count(65)
+    for number, state in [(1, "answered"), (2, "answered"), (3, "flagged"), (4, "answered"), (5, "unanswered")]:
+        expect(buttons.nth(number - 1)).to_have_class(re.compile(f"labkit-exam-nav-{state}"))
+    navigator.scroll_into_view_if_needed()
+    screenshot(page, "exam-navigator.png")
+    chapter.click(buttons.nth(2))  # back to the flagged question
+    expect(exam).to_contain_text("Question 3 of 65")
+    assert shown_question(exam.locator(".labkit-exam-question").first, questions) == flagged
     chapter.click(exam.locator(".labkit-exam-finish").first)
+    confirm = exam.locator(".labkit-exam-confirm-box").first
+    expect(confirm).to_contain_text("61 unanswered, 1 flagged for review")
+    expect(exam.locator(".labkit-exam-score").first).to_have_text("")  # asked, not finished
+    screenshot(page, "exam-confirm-finish.png")
+    chapter.click(confirm.locator(".labkit-exam-confirm").first)
     score = exam.locator(".labkit-exam-score").first
     expect(score).to_contain_text("Scaled score")
     text = score.inner_text()
-    assert f"Scaled score: {scaled_score(RIGHT, 65)} / 1000" in text, text
-    assert re.search(rf"{RIGHT} of 65 right, {RIGHT + WRONG} answered", text), text
-    assert "FAIL" in text and "approximation" in text
-    expect(exam).to_contain_text("To review (62)")  # the wrong one and the 61 never answered, explained
-    ARTIFACTS.mkdir(exist_ok=True)
+    assert f"Scaled score: {scaled_score(3, 65)} / 1000" in text and "3 of 65 right, 4 answered" in text, text
+    assert "FAIL" in text and "approximation" in text and "By topic" in text
+    expect(exam).to_contain_text("To review (62)")
+    review = exam.locator(".labkit-exam-review").first
+    height, scrolls = review.evaluate("box => [box.clientHeight, box.scrollHeight]")
+    assert height <= 1500 < scrolls  # the 62 missed questions scroll inside the box
     score.scroll_into_view_if_needed()
-    chapter.page.screenshot(path=str(ARTIFACTS / "exam-mock-finished.png"))
+    screenshot(page, "exam-mock-finished.png")
 
 
-def shown_ref(practice) -> str:
-    return re.search(r"question (\S+) ·", practice.inner_text()).group(1)
-
-
-def test_practice_explains_every_option_in_the_page(open_chapter):
+def test_practice_explains_every_option_and_fits_1024_px_with_the_file_browser(open_chapter):
     chapter = open_chapter(EXAM_PREP)
-    practice = chapter.page.locator(".labkit-practice").first
-    first = shown_ref(practice)
-    question = by_ref(pool())[first]
+    page = chapter.page
+    practice = page.locator(".labkit-practice").first
     panel = practice.locator(".labkit-practice-question").first
-    kind = "checkbox" if question.multiple else "radio"
-    for index in question.keys:
-        panel.locator(f"input[type={kind}]").nth(index).check()
+    question = shown_question(panel, pool())
+    assert question.ref not in practice.inner_text()
+    tick(panel, question, question.keys)
     chapter.click(panel.locator(".labkit-quiz-check").first)
     expect(panel).to_contain_text("Right.")
     for option in question.options:
         expect(panel).to_contain_text(option)
     chapter.click(practice.locator(".labkit-practice-next").first)
-    assert shown_ref(practice) != first
+    assert shown_question(practice.locator(".labkit-practice-question").first, pool()) != question
+    page.set_viewport_size({"width": 1024, "height": 800})
+    if not page.locator("#filebrowser").is_visible():
+        page.locator("[data-id='filebrowser']").first.click()
+    expect(page.locator("#filebrowser")).to_be_visible()
+    cell = practice.locator("xpath=ancestor::*[contains(concat(' ', @class, ' '), ' jp-Cell ')][1]")
+    edge = cell.bounding_box()  # the cell, which the notebook shows whole at this width
+    edge = edge["x"] + edge["width"]
+    for control in [*practice.locator("button:visible").all(), *practice.locator("input[type=text]:visible").all()]:
+        box = control.bounding_box()
+        assert box and box["x"] + box["width"] <= edge, control.inner_text()
+        assert control.evaluate("c => c.scrollWidth <= c.clientWidth"), control.inner_text()  # not squeezed
+    holder = practice.locator("table").first.locator("xpath=ancestor::*[contains(concat(' ', @class, ' '), ' widget-html ')][1]")
+    box = holder.bounding_box()
+    assert box["x"] + box["width"] <= edge  # the table's box fits the cell...
+    assert holder.evaluate("h => h.scrollWidth > h.clientWidth && getComputedStyle(h).overflowX === 'auto'")
+    # ...and the table scrolls inside it, not the whole practice widget
+    holder.scroll_into_view_if_needed()
+    screenshot(page, "exam-practice-1024.png")
+    page.set_viewport_size({"width": 1400, "height": 1000})  # the page is shared: as the session opened it
