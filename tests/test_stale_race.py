@@ -25,7 +25,8 @@ def compared(lab):
 
 
 def _total(compared, variant, column, writers=WRITERS):
-    return sum(table.loc[variant, column] for (w, _), (table, _) in compared.items() if w in writers and column in table)
+    return sum(table.loc[column, variant] for (w, _), (table, _) in compared.items()
+               if w in writers and column in table.index)
 
 
 def _naive_consistent(writer):
@@ -34,7 +35,7 @@ def _naive_consistent(writer):
 
 
 def test_naive_loses_deposits_and_more_than_with_consistent_reads(lab, compared):
-    assert all(table.loc["naive", "invariant"] == "BROKEN" for (w, _), (table, _) in compared.items() if w > 1)
+    assert all(table.loc["invariant", "naive"] == "BROKEN" for (w, _), (table, _) in compared.items() if w > 1)
     consistent_reads = dataclasses.replace(STALE_BALANCE, programs={"naive": _naive_consistent})
     for writers in WRITERS:
         baseline = sum(race(lab, consistent_reads, writers=writers, mode="staged", seed=s).verdict.numbers["deposits lost"]
@@ -45,9 +46,9 @@ def test_naive_loses_deposits_and_more_than_with_consistent_reads(lab, compared)
 
 def test_guarded_variants_lose_nothing_and_stale_reads_cost_more_retries(compared):
     for table, _ in compared.values():
-        assert list(table.loc[["guarded", "consistent"], "invariant"]) == ["HELD", "HELD"]
-        assert list(table.loc[["guarded", "consistent"], "deposits lost"]) == [0, 0]
-        assert table.loc["consistent", "stale reads (simulated)"] == 0
+        assert list(table.loc["invariant", ["guarded", "consistent"]]) == ["HELD", "HELD"]
+        assert list(table.loc["deposits lost", ["guarded", "consistent"]]) == [0, 0]
+        assert table.loc["stale reads (simulated)", "consistent"] == 0
     for writers in WRITERS:
         assert _total(compared, "guarded", "retries", (writers,)) > _total(compared, "consistent", "retries", (writers,))
     assert _total(compared, "consistent", "retries", (1,)) == 0  # alone and reading consistently: never refused

@@ -8,7 +8,7 @@ from .scenario import Scenario
 
 
 def side_by_side(lab, scenario: Scenario | str, *, variants: tuple | None = None, **settings):
-    """One row per variant: its invariant's numbers and the capacity the lab charged, with the same
+    """One column per variant: its invariant's numbers and the capacity the lab charged, with the same
     ``settings`` (writers, mode, retry, seed) for each. Returns (the table, the results by variant)."""
     import pandas as pd
 
@@ -16,4 +16,4 @@ def side_by_side(lab, scenario: Scenario | str, *, variants: tuple | None = None
     results = {variant: race(lab, scenario, variant=variant, **settings) for variant in variants or scenario.variants}
     rows = [{"variant": variant, "invariant": result.judgement, **result.verdict.numbers, **result.capacity}
             for variant, result in results.items()]
-    return pd.DataFrame(rows).set_index("variant").fillna(0), results
+    return pd.DataFrame(rows).set_index("variant").fillna(0).T, results
