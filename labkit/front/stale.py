@@ -37,7 +37,6 @@ class StaleReads:
         self.share = 0.0
         self.seed: int | None = None
         self.tables: frozenset | None = None  # None: every table
-        self.served = 0  # stale reads served since the simulation was switched on
         self._draw = random.Random()
         self._versions: dict[str, deque] = {}  # item -> (replaced at, the version replaced), oldest first
         self._order: deque = deque()  # (replaced at, item), every table: what to forget when the lag passes
@@ -51,7 +50,7 @@ class StaleReads:
         versions kept so far are forgotten and the seed starts again: a lesson's story starts here."""
         self._versions.clear()
         self._order.clear()
-        self.served = 0
+        self._local = threading.local()  # no thread's mark from before carries over
         if settings is None:
             self.on, self.tables = False, None
             return
@@ -113,7 +112,6 @@ class StaleReads:
         kept = self._versions.get(item_id(table_name, key))
         if not kept or self._draw.random() >= self.share:
             return current
-        self.served += 1
         self._local.stale = True
         return kept[self._draw.randrange(len(kept))][1]
 
