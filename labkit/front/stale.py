@@ -1,8 +1,7 @@
 """Stale reads, simulated: the replica lag behind DynamoDB's eventually consistent reads.
 
-DynamoDB keeps every item in several copies; a write is acknowledged once most of them have it, and an
-eventually consistent read (the default) may be served by a copy that has not caught up yet. The
-Developer Guide says such a read "might not reflect the results of a recently completed write operation".
+An eventually consistent read (DynamoDB's default) may not reflect a write that has just completed; read
+again a little later and it does (Developer Guide, "DynamoDB read consistency").
 The lab keeps one copy, so it would never show this. With the simulation on, the lab keeps, per item, the
 versions that were replaced within the lag (on the lab's clock, which lessons can advance), and an
 eventually consistent read of that item may see one of them instead of the current one: an older
