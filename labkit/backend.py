@@ -22,6 +22,7 @@ from . import transport
 from .front import Front
 from .front.conflicts import Simulation
 from .front.idempotency import OwnTime
+from .front.stale import Switch
 
 GROUP_ENV = "LABKIT_GROUP"  # set by a study group's hub in each member's server (labkit.group.credentials)
 BACKENDS = ("embedded", "server", "endpoint", "aws")
@@ -161,13 +162,23 @@ class Lab:
                 "throttling: " + (f"batch writes throttled on {throttled}" if throttled
                                   else "off (a lesson can throttle a table's batch writes)"),
                 self.front.conflicts.describe(),
-                "time: the lab's clock can be advanced (ClientRequestToken's 10-minute window)"]
+                "time: the lab's clock can be advanced (ClientRequestToken's 10-minute window)"] + (
+                [self.front.stale.describe()] if self.front.stale.on else [])
 
     def conflicts(self, hold_seconds: float = 60.0) -> Simulation:
         """Simulate transaction conflicts until ``.off()`` (or the end of a ``with`` block): each transaction
         holds its items ``hold_seconds`` of the lab's clock between its prepare and commit phases."""
         front = self.front
         return Simulation(front and front.conflicts, front and front.lock, hold_seconds, self.backend)
+
+    def stale_reads(self, lag_seconds: float = 1.0, *, share: float = 0.5, seed: int | None = None,
+                    table: str | list[str] | None = None) -> Switch:
+        """Simulate replica lag until ``.off()`` (or the end of a ``with`` block): about ``share`` of the
+        eventually consistent reads of an item written within the last ``lag_seconds`` of the lab's clock
+        see an older version, drawn from ``seed``; on ``table`` (a name or a list), else every table."""
+        tables = None if table is None else [table] if isinstance(table, str) else list(table)
+        front = self.front
+        return Switch(front and front.stale, front and front.lock, (lag_seconds, share, seed, tables), self.backend)
 
     def describe(self) -> str:
         if self.backend == "aws":

@@ -259,7 +259,7 @@ def test_the_catalogue_lists_each_scenario_once_in_teaching_order():
     # the race lab chapter's eight first, as it tells them; then the patterns chapter's, then the mappers'
     assert names[:8] == ["registration", "role_change", "optimistic_lock", "retry_counter", "inventory",
                          "state_machine", "task_claim", "bank_transfer"]
-    assert names[8:] == ["payment_transitions", "role_grant", "order_cleanup", "unique_email", "task_claim_pynamodb"]
+    assert names[8:] == ["stale_balance", "payment_transitions", "role_grant", "order_cleanup", "unique_email", "task_claim_pynamodb"]
 
 
 def test_importing_labkit_and_its_race_engine_loads_no_widgets_or_plots():

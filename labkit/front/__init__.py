@@ -12,8 +12,9 @@ moto keeps the tables and items (``store``); the front adds what this topic depe
 - a trace of every request, which the race lab reads.
 
 Some of what DynamoDB does cannot happen on one machine, so the front simulates it, off until a lesson
-turns it on: throttled batch writes (``throttle``), and transaction conflicts (``conflicts``: a transaction
-holds its items between its prepare and commit phases, and the trace shows both phases).
+turns it on: throttled batch writes (``throttle``), transaction conflicts (``conflicts``: a transaction
+holds its items between its prepare and commit phases, and the trace shows both phases), and stale reads
+(``stale``: an eventually consistent read may see a version replaced within the lag; the trace marks it).
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from . import reads, tables, transactions, writes
 from .conflicts import Conflicts, InFlight
 from .errors import DynamoError, internal_fault, unknown_operation
 from .idempotency import Clock, Tokens
+from .stale import StaleReads
 from .store import Store
 from .throttle import Throttling
 
@@ -50,6 +52,8 @@ class TraceEntry:
     token: str | None = None  # a transaction's ClientRequestToken: which attempts were one transaction
     principal: str | None = None  # the access key that signed the request (a study group's shared lab)
     member: str | None = None  # whose key that is
+    consistent: bool = False  # the request asked for ConsistentRead (what a read's capacity is billed as)
+    stale: bool = False  # the stale-read simulation served an older version of an item
 
 
 class Front:
@@ -62,6 +66,7 @@ class Front:
         self.store = Store(account, region, self.clock, creating_seconds)
         self.conflicts = Conflicts(self.clock)  # simulated, off until a lesson switches it on
         self.throttling = Throttling()  # simulated, off until a lesson sets a table's share
+        self.stale = StaleReads(self.clock)  # simulated, off until a lesson switches it on
         self.trace: deque[TraceEntry] = deque(maxlen=100_000)
 
     @property
@@ -100,9 +105,11 @@ class Front:
         except Exception as error:  # a fault of the lab's, answered as DynamoDB answers its own faults
             fault = internal_fault(operation, error)
             status, code, body = fault.status, fault.code, fault.body()
+        stale = self.stale.on and self.stale.took_stale()
         self.trace.append(TraceEntry(operation, params.get("TableName"), threading.current_thread().name,
                                      start, time.perf_counter(), status, code, units, held, simulated,
-                                     params.get("ClientRequestToken"), principal, member))
+                                     params.get("ClientRequestToken"), principal, member,
+                                     bool(params.get("ConsistentRead")), stale))
         return status, body
 
     def _handler(self, operation: str):
@@ -125,6 +132,7 @@ class Front:
 _HANDLERS = {
     "PutItem": writes.single_write, "UpdateItem": writes.single_write, "DeleteItem": writes.single_write,
     "GetItem": reads.get_item, "Query": reads.query_or_scan, "Scan": reads.query_or_scan,
+    "BatchGetItem": reads.batch_get_item,
     "BatchWriteItem": writes.batch_write_item,
     "TransactWriteItems": transactions.transact_write_items, "TransactGetItems": transactions.transact_get_items,
     "CreateTable": tables.create_table, "DescribeTable": tables.describe_table, "DeleteTable": tables.delete_table,

@@ -19,5 +19,7 @@ def describe_table(front, operation: str, params: dict) -> tuple[dict, float]:
 def delete_table(front, operation: str, params: dict) -> tuple[dict, float]:
     result = front.store.call("delete_table", params)
     front.store.deleted(params["TableName"])
+    if front.stale.on:
+        front.stale.forget_table(params["TableName"])
     result["TableDescription"]["TableStatus"] = "DELETING"
     return result, 0.0

@@ -49,6 +49,8 @@ def transact_write_items(front, operation: str, params: dict):
         units: dict[str, float] = {}
         for write, new in zip(planned, apply_all(front.store, planned)):
             units[write.table.name] = units.get(write.table.name, 0) + 2 * items.write_units(write.old, new)
+            if front.stale.on and write.kind != "ConditionCheck":
+                front.stale.wrote(write.table.name, write.key, write.old)
         if token:
             front.tokens.remember(token, params, where)
         return capacity.per_table(params, units, "WriteCapacityUnits"), sum(units.values())

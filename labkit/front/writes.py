@@ -159,6 +159,8 @@ def single_write(front, operation: str, params: dict) -> tuple[dict, float]:
     except DynamoError:
         front.store.restore(write.table, write.key, write.old)
         raise
+    if front.stale.on:
+        front.stale.wrote(write.table.name, write.key, write.old)
     units = items.write_units(write.old, new)
     result.pop("ConsumedCapacity", None)
     return result | capacity.single(params, write.table.name, units, "WriteCapacityUnits"), units
@@ -172,7 +174,7 @@ def batch_write_item(front, operation: str, params: dict) -> tuple[dict, float]:
     requested = params.get("RequestItems") or {}
     if sum(len(requests) for requests in requested.values()) > BATCH_WRITE_LIMIT:
         raise too_many_batch_requests(BATCH_WRITE_LIMIT, any(len(r) > BATCH_WRITE_LIMIT for r in requested.values()))
-    batches, unprocessed, units, throttled, held_any = {}, {}, {}, False, False
+    batches, unprocessed, units, throttled, held_any, replaced = {}, {}, {}, False, False, []
     for name, requests in requested.items():
         table = store.table(name)
         checked, cost, held = [], {}, []
@@ -186,22 +188,27 @@ def batch_write_item(front, operation: str, params: dict) -> tuple[dict, float]:
             ident = item_id(name, key)
             if ident in cost:
                 raise validation(DUPLICATE_KEYS)
-            cost[ident] = items.write_units(store.get(table, key), item)
+            old = store.get(table, key)
+            cost[ident] = items.write_units(old, item)
             if front.conflicts.holder(name, key):
                 held.append(request)
             else:
-                checked.append((ident, request))
+                checked.append((ident, request, key, old))
         kept, sent_back = front.throttling.split(name, checked)
         throttled, held_any = throttled or bool(sent_back), held_any or bool(held)
-        batches[name] = [request for _, request in kept]
-        units[name] = sum(cost[ident] for ident, _ in kept)
+        batches[name] = [request for _, request, _, _ in kept]
+        units[name] = sum(cost[ident] for ident, _, _, _ in kept)
+        replaced += [(name, key, old) for _, _, key, old in kept]
         if held or sent_back:
-            unprocessed[name] = held + [request for _, request in sent_back]
+            unprocessed[name] = held + [request for _, request, _, _ in sent_back]
     if throttled and not held_any and not any(batches.values()):
         raise throughput_exceeded()  # not one request could be taken
     to_moto = {k: v for k, v in params.items() if k != "ReturnConsumedCapacity"}
     writing = {n: r for n, r in batches.items() if r}
     result = front.passthrough(operation, to_moto | {"RequestItems": writing})[0] if writing else {}
+    if front.stale.on:
+        for name, key, old in replaced:
+            front.stale.wrote(name, key, old)
     result["UnprocessedItems"] = unprocessed
     units = {name: units[name] for name in writing}
     return result | capacity.per_table(params, units, "WriteCapacityUnits"), sum(units.values())

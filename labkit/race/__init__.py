@@ -6,6 +6,7 @@
     scenarios()["optimistic_lock"].code("guarded")   # the plain boto3 the writers run
 """
 
+from .compare import side_by_side
 from .engine import MAX_WRITERS, MODES, race
 from .result import RaceResult
 from .retry import RETRY_POLICIES, RetryPolicy
@@ -14,4 +15,4 @@ from .scenario import Scenario, Verdict, own_request
 from .steps import read, write
 
 __all__ = ["MAX_WRITERS", "MODES", "RETRY_POLICIES", "RaceResult", "RetryPolicy", "Scenario", "Verdict",
-           "get_scenario", "own_request", "race", "read", "scenarios", "write"]
+           "get_scenario", "own_request", "race", "read", "scenarios", "side_by_side", "write"]

@@ -15,6 +15,7 @@ Nothing here draws or prints: worker threads only collect rows, and views draw t
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import random
 import threading
@@ -25,7 +26,7 @@ from .result import RaceResult
 from .retry import RetryPolicy, retry_policy
 from .library import get_scenario
 from .scenario import Scenario, own_request
-from .steps import RecordingClient, Step
+from .steps import STALE_READ, RecordingClient, Step
 
 MODES = ("threads", "staged")
 MAX_WRITERS = 64
@@ -36,8 +37,9 @@ READ_OPERATIONS = {"GetItem", "TransactGetItems", "BatchGetItem", "Query", "Scan
 class _Writer:
     """One writer's way through its program, attempt after attempt, as rows."""
 
-    def __init__(self, number: int, program, client, policy: RetryPolicy, retryable: bool, rng: random.Random):
-        self.number, self.program, self.client = number, program, client
+    def __init__(self, number: int, program, client, policy: RetryPolicy, retryable: bool, rng: random.Random,
+                 front=None):
+        self.number, self.program, self.client, self.front = number, program, client, front
         self.policy, self.retryable, self.rng = policy, retryable, rng
         self.retry, self.pause, self.won, self.done = 0, 0.0, False, False
         self.rows: list[dict] = []
@@ -65,9 +67,23 @@ class _Writer:
         else:
             self.done = True
 
+    def _seen(self, step, since: float) -> str:
+        """For a read while stale reads are simulated: STALE_READ when the lab served an older version of the
+        item, else 'current' (from the trace: this thread's entry since ``since``); '' otherwise."""
+        front = self.front
+        if step.kind != "read" or front is None or not front.stale.on:
+            return ""
+        thread, trace = threading.current_thread().name, front.trace
+        for back in range(1, min(len(trace), 4 * MAX_WRITERS) + 1):
+            entry = trace[-back]
+            if entry.thread == thread and entry.start >= since:
+                return STALE_READ if entry.stale else "current"
+        return ""  # answered on another thread (a server in this process): the trace cannot tell which
+
     def take_step(self, clock) -> None:
         """Make the pending request, record it, and move the program on."""
         step, recorder = self.step, RecordingClient(self.client)
+        since = time.perf_counter()
         start = clock()
         broken = False
         try:
@@ -80,7 +96,8 @@ class _Writer:
             "writer": self.number, "retry": self.retry, "step": step.kind,
             "request": recorder.operation or outcome.operation, "condition": recorder.condition,
             "outcome": outcome.label, "reasons": ", ".join(r or "None" for r in outcome.reasons),
-            "message": outcome.message or "", "item": outcome.item, "start": start, "end": end,
+            "message": outcome.message or "", "item": outcome.item, "seen": self._seen(step, since),
+            "start": start, "end": end,
         })
         if step.kind == "write":
             self.last_write = outcome
@@ -110,23 +127,25 @@ def race(lab, scenario: Scenario | str, *, writers: int = 8, variant: str | None
     scenario.setup(lab.client, writers)
     clients = lab.clients(writers)
     retries = scenario.retries(variant)
-    crew = _crew(program, clients, range(1, writers + 1), policy, retries, seed)
-    began = time.perf_counter()
-    if mode == "threads":
-        _run_threads(crew, random.Random())  # unseeded: threads mode is different on every run anyway
-    else:
-        _run_staged(crew, random.Random(seed))
-    ended = time.perf_counter()
-    rows = [row for writer in crew for row in writer.rows]
     front = getattr(lab, "front", None)
+    with scenario.simulation(lab, seed) if scenario.simulation else contextlib.nullcontext():
+        crew = _crew(program, clients, range(1, writers + 1), policy, retries, seed, front)
+        began = time.perf_counter()
+        if mode == "threads":
+            _run_threads(crew, random.Random())  # unseeded: threads mode is different on every run anyway
+        else:
+            _run_staged(crew, random.Random(seed))
+        ended = time.perf_counter()
+        stale = front.stale.describe() if front and front.stale.on else None
+    rows = [row for writer in crew for row in writer.rows]
     conflicts = front.conflicts.describe() if front and front.conflicts.on else None
     return RaceResult.build(lab.client, scenario, variant, mode, policy, seed, rows,
                             winners=[w.number for w in crew if w.won], writers=writers, elapsed=ended - began,
-                            capacity=_charged(front, began, ended), conflicts=conflicts)
+                            capacity=_charged(front, began, ended), conflicts=conflicts, stale=stale)
 
 
-def _crew(program, clients, numbers, policy: RetryPolicy, retryable: bool, seed: int) -> list[_Writer]:
-    return [_Writer(n, program, client, policy, retryable, random.Random(seed * 1000 + n))
+def _crew(program, clients, numbers, policy: RetryPolicy, retryable: bool, seed: int, front=None) -> list[_Writer]:
+    return [_Writer(n, program, client, policy, retryable, random.Random(seed * 1000 + n), front)
             for n, client in zip(numbers, clients)]
 
 
@@ -143,14 +162,17 @@ def run_writers(program, clients, numbers, *, policy: RetryPolicy, retryable: bo
 def _charged(front, began: float, ended: float) -> dict[str, float]:
     """The capacity the lab's DynamoDB charged for the race's requests, read from its trace: a failed
     condition is charged too, though its error carries no ConsumedCapacity (on AWS, CloudWatch's
-    ConsumedWriteCapacityUnits shows it). Empty when the lab runs elsewhere and keeps no trace here."""
+    ConsumedWriteCapacityUnits shows it). Reads are told apart by consistency (strongly consistent ones keep the
+    plain name every other race shows). Empty when the lab runs elsewhere and keeps no trace here."""
     charged: dict[str, float] = {}
     if front is None:
         return charged
     for entry in list(front.trace):
         if began <= entry.start <= ended and entry.capacity:
-            if entry.operation in READ_OPERATIONS:
-                kind = "RCU by reads"
+            if entry.operation == "TransactGetItems":
+                kind = "RCU by transactional reads"
+            elif entry.operation in READ_OPERATIONS:
+                kind = "RCU by reads" if entry.consistent else "RCU by eventually consistent reads"
             elif entry.code is None:
                 kind = "WCU by writes that succeeded"
             elif entry.code == "ConditionalCheckFailedException":

@@ -8,7 +8,7 @@ order. Their names must be unique: a test checks it.
 
 from __future__ import annotations
 
-from . import bank, counters, mappers, orders, patterns, tasks, users
+from . import bank, counters, mappers, orders, patterns, stale_reads, tasks, users
 from .scenario import Scenario
 
 CATALOGUE: tuple[Scenario, ...] = (
@@ -20,6 +20,7 @@ CATALOGUE: tuple[Scenario, ...] = (
     orders.STATE_MACHINE,
     tasks.TASK_CLAIM,
     bank.BANK_TRANSFER,
+    stale_reads.STALE_BALANCE,
     patterns.PAYMENT_TRANSITIONS,
     patterns.ROLE_GRANT,
     patterns.ORDER_CLEANUP,

@@ -17,7 +17,7 @@ SUMMARY_CLASS = "labkit-race-summary"
 ATTEMPTS_CLASS = "labkit-race-attempts"
 ATTEMPTS_HEIGHT_PX = 400  # about eighteen rows: enough to read a race's shape, small enough to scroll past
 # short columns first, so that who did what, and when, is visible without scrolling sideways
-SHOWN = ["writer", "retry", "step", "request", "outcome", "start", "end", "latency", "condition", "item",
+SHOWN = ["writer", "retry", "step", "request", "outcome", "start", "end", "latency", "condition", "item", "seen",
          "reasons", "message"]
 HELD_BY_CHANCE = "#e0a800"  # the summary's colour when a naive program held: no green over unsafe code
 SCROLL_BOX_CLASS = "labkit-scroll-box"
@@ -36,9 +36,10 @@ def compact(item: dict | None) -> str:
 def race_table(result):
     """The attempts as a Styler: succeeded rows green, failed conditions red, cancelled transactions purple.
 
-    The ``reasons`` column (a transaction's cancellation reasons) is left out when no attempt has any.
+    The ``reasons`` column (a transaction's cancellation reasons) is left out when no attempt has any, and
+    ``seen`` (whether a read saw a stale version: simulated) when stale reads were not simulated.
     """
-    shown = [c for c in SHOWN if c != "reasons" or result.frame["reasons"].astype(bool).any()]
+    shown = [c for c in SHOWN if c not in ("reasons", "seen") or result.frame[c].astype(bool).any()]
     frame = result.frame[shown].copy()
     frame["item"] = frame["item"].map(compact)
     times = ["start", "end", "latency"]

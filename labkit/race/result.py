@@ -13,7 +13,7 @@ from .scenario import Scenario, Verdict
 
 # what WCU and RCU are, said where a learner may meet them before the chapter that teaches them
 CAPACITY_UNITS = "the lab's meter, in write and read capacity units, WCU and RCU, which 6. Batches and retries explains"
-COLUMNS = ["writer", "retry", "step", "request", "condition", "outcome", "reasons", "message", "item",
+COLUMNS = ["writer", "retry", "step", "request", "condition", "outcome", "reasons", "message", "item", "seen",
            "start", "end", "latency"]
 
 
@@ -33,11 +33,12 @@ class RaceResult:
     elapsed: float  # wall seconds the race took
     capacity: dict = field(default_factory=dict)  # the lab's meter: units by kind of request ({}: no meter)
     conflicts: str | None = None  # the conflict simulation, when it was on during the race
+    stale: str | None = None  # the stale-read simulation, when it was on during the race
 
     @classmethod
     def build(cls, client, scenario: Scenario, variant: str, mode: str, policy: RetryPolicy, seed: int,
               rows: list[dict], winners: list[int], writers: int, elapsed: float,
-              capacity: dict, conflicts: str | None = None) -> RaceResult:
+              capacity: dict, conflicts: str | None = None, stale: str | None = None) -> RaceResult:
         import pandas as pd
 
         frame = pd.DataFrame(rows, columns=COLUMNS[:-1])
@@ -48,7 +49,7 @@ class RaceResult:
         won = set(winners)
         return cls(scenario, variant, mode, policy, seed, writers, frame, winners,
                    [n for n in range(1, writers + 1) if n not in won], final,
-                   scenario.check(final, frame, writers), elapsed, capacity, conflicts)
+                   scenario.check(final, frame, writers), elapsed, capacity, conflicts, stale)
 
     @property
     def unit(self) -> str:
@@ -66,7 +67,8 @@ class RaceResult:
     def headline(self) -> str:
         how = f"staged, seed {self.seed}" if self.mode == "staged" else "threads"
         return (f"{self.scenario.title}: {self.variant}, {self.writers} writer{'s' * (self.writers != 1)}, "
-                f"{how}, retry: {self.policy.name}" + (", transaction conflicts simulated" if self.conflicts else ""))
+                f"{how}, retry: {self.policy.name}" + (", transaction conflicts simulated" if self.conflicts else "")
+                + (", stale reads simulated" if self.stale else ""))
 
     def winners_line(self) -> str:
         return f"winners: {len(self.winners)} {_some(self.winners)}; losers: {len(self.losers)} {_some(self.losers)}"
@@ -95,6 +97,7 @@ class RaceResult:
         """What else the summary says: what was simulated, whether retries applied, what the race cost, the
         items it left."""
         lines = [f"simulated: {self.conflicts}"] if self.conflicts else []
+        lines += [f"simulated: {self.stale}"] if self.stale else []
         if self.policy.max_attempts > 1 and not self.scenario.retries(self.variant):
             lines.append(f"retries: not used here, {self.scenario.why_no_retries(self.variant)}")
         if self.capacity:

@@ -47,6 +47,7 @@ class Scenario:
     check: Callable  # check(final, frame, writers) -> Verdict; final: table -> items after the race
     retryable: bool = False  # does re-reading and trying again make sense after losing?
     notes: dict = field(default_factory=dict)  # variant -> one sentence on what it does
+    simulation: Callable | None = None  # simulation(lab, seed): a context the writers run in, after the setup
 
     @property
     def variants(self) -> tuple:

@@ -11,6 +11,8 @@ import json
 from dataclasses import dataclass
 from typing import Callable
 
+STALE_READ = "stale (simulated)"  # the attempts table's mark on a read that saw an older version of its item
+
 
 @dataclass(frozen=True)
 class Step:

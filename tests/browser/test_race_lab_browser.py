@@ -24,7 +24,7 @@ WIDTHS = (1400, 1024)
 LONGEST_RACE = """from labkit.views import RaceLab
 import ipywidgets
 [race_lab_widget] = [w for w in list(ipywidgets.Widget.widgets.values()) if isinstance(w, RaceLab)]
-race_lab_widget.scenario.value = "optimistic_lock"
+race_lab_widget.scenario.value = "{scenario}"
 race_lab_widget.variant.value = "guarded"
 race_lab_widget.writers.value = 64
 race_lab_widget.mode.value = "{mode}"
@@ -73,8 +73,8 @@ COLUMNS_JS = """() => {
 }"""
 
 
-def fire_longest_race(chapter, mode="staged", retry="immediate") -> None:
-    assert chapter.execute(LONGEST_RACE.format(mode=mode, retry=retry)) == "ok"
+def fire_longest_race(chapter, mode="staged", retry="immediate", scenario="optimistic_lock") -> None:
+    assert chapter.execute(LONGEST_RACE.format(mode=mode, retry=retry, scenario=scenario)) == "ok"
     chapter.page.evaluate("() => document.querySelectorAll('.labkit-race-lab table.labkit-race-table')"
                           ".forEach(t => t.dataset.labkitOld = '1')")
     fire = chapter.page.locator(".labkit-race-lab .labkit-fire")
@@ -132,3 +132,13 @@ def test_a_64_writer_race_with_retries_stays_readable_at_1400_and_1024_px(open_c
     fire_longest_race(chapter)
     found, _ = problems_at(chapter, 1400)
     assert any("px tall" in problem for problem in found), found
+
+
+@pytest.mark.parametrize("mode", ["threads", "staged"])
+def test_the_stale_read_race_at_64_writers_stays_within_the_height_bound(open_chapter, mode):
+    """The stale-read scenario adds a column (which reads were stale) and a line (simulated): still bounded."""
+    chapter = open_chapter(RACE_LAB, fresh=True)
+    fire_longest_race(chapter, mode=mode, scenario="stale_balance")
+    found, seen = problems_at(chapter, 1400)
+    assert found == [], (mode, found, seen)
+    assert "seen" in seen["names"]
