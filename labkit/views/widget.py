@@ -38,6 +38,7 @@ TAUGHT_IN = {
     "order_cleanup": ("04_patterns.ipynb", "4. Patterns, raced"),
     "unique_email": ("04_patterns.ipynb", "4. Patterns, raced"),
     "task_claim_pynamodb": ("05_workers_and_mappers.ipynb", "5. Workers and mappers"),
+    "stale_balance": ("04_patterns.ipynb", "4. Patterns, raced"),
 }
 # Results of a run whose settings are no longer those of the controls are dimmed, under a banner; the
 # history is as compact as the attempts table.
