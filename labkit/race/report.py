@@ -72,12 +72,12 @@ def scroll_box(content: str, height_px: int, name: str) -> str:
             f"overflow:auto;max-width:100%;border:1px solid var(--jp-border-color2, #ddd)'>{content}</div>")
 
 
-def table_html(result) -> str:
-    """The attempts table in its bounded box, under a line that says how many rows it holds."""
+def table_html(result, height_px: int = ATTEMPTS_HEIGHT_PX) -> str:
+    """The attempts table in its box at most ``height_px`` tall, under a line that says how many rows it holds."""
     rows = len(result.frame)
     hint = " (the box scrolls; its header stays)" if rows > 12 else ""
     return (f"<div style='margin:6px 0 2px'><b>attempts</b>: {rows} request{'s' * (rows != 1)}, one row each{hint}</div>"
-            + scroll_box(race_table(result).to_html(), ATTEMPTS_HEIGHT_PX, ATTEMPTS_CLASS))
+            + scroll_box(race_table(result).to_html(), height_px, ATTEMPTS_CLASS))
 
 
 def summary_html(result) -> str:
@@ -85,18 +85,18 @@ def summary_html(result) -> str:
     colour = {True: KINDS["succeeded"][1], False: KINDS["condition"][1], None: "grey"}[result.held]
     if result.held_by_chance:
         colour = HELD_BY_CHANCE
-    numbers = "".join(f"<li>{html.escape(str(k))}: <b>{html.escape(str(v))}</b></li>"
-                      for k, v in result.verdict.numbers.items())
+    numbers = " · ".join(f"{html.escape(str(k))}: <b>{html.escape(str(v))}</b>" for k, v in result.verdict.numbers.items())
     warning = ""
     if result.held_by_chance:
         warning = (f"<div style='background:#fff3cd;padding:2px 6px;margin:2px 0'><b>Naive code, no race this time.</b> "
                    f"{html.escape(result.held_by_chance)}</div>")
     notes = "".join(f"<div>{html.escape(line)}</div>" for line in result.notes())
-    return (f'<div class="{SUMMARY_CLASS}" style="border-left:6px solid {colour};padding:4px 10px;margin:4px 0">'
+    return (f'<div class="{SUMMARY_CLASS}" style="border-left:6px solid {colour};padding:4px 10px;margin:4px 0;'
+            f'line-height:1.4">'
             f"<div><b>{html.escape(result.headline())}</b></div><div>{html.escape(result.winners_line())}</div>"
             f"<div>invariant: {html.escape(result.scenario.invariant)}: "
             f'<b style="color:{colour}">{result.judgement}</b></div>{warning}'
-            f"<ul style='margin:2px 0'>{numbers}</ul><div>{html.escape(result.requests_line())}</div>{notes}</div>")
+            f"<div>{numbers}</div><div>{html.escape(result.requests_line())}</div>{notes}</div>")
 
 
 def report_html(result) -> str:

@@ -23,8 +23,9 @@ _MARGIN_PX = {"left": 52, "right": 14, "top": 26, "bottom": 62}  # room for labe
 
 
 def height_px(lanes: int) -> int:
-    """The picture's height: roomy lanes for a few writers, a few pixels each beyond eight, at most 460."""
-    return min(100 + 22 * min(lanes, 8) + 5 * max(lanes - 8, 0), 460)
+    """The picture's height: roomy lanes for a few writers, a few pixels each beyond eight, at most 340 (so
+    that the race lab, with its controls, summary and attempts, stays within one screen of 1,200 px)."""
+    return min(100 + 22 * min(lanes, 8) + 5 * max(lanes - 8, 0), 340)
 
 
 def _draw_order(key) -> int:

@@ -22,6 +22,7 @@ LAB_CLASS = "labkit-race-lab"
 HISTORY_CLASS = "labkit-race-history"
 STALE_CLASS = "labkit-stale"
 HISTORY_HEIGHT_PX = 170
+ATTEMPTS_HEIGHT_PX = 260  # about eleven rows: with the controls, summary and timeline, one screen of 1,200 px
 # scenario -> the chapter that teaches its construct (its notebook, its title): the race lab fires every
 # scenario, and says where each is explained
 TAUGHT_IN = {
@@ -46,6 +47,7 @@ _STYLE = (f"<style>.{LAB_CLASS} .{STALE_CLASS} {{ opacity: 0.5; }} "
           f".{HISTORY_CLASS} {{ font-size: 85%; border-collapse: collapse; }} "
           f".{HISTORY_CLASS} td, .{HISTORY_CLASS} th {{ text-align: left; padding: 1px 6px; white-space: nowrap; "
           "line-height: 1.35; }}"
+          f".{LAB_CLASS} p {{ line-height: 1.4; margin: 2px 0; }}"
           "</style>")
 
 
@@ -92,9 +94,10 @@ class RaceLab(PlainWhenSaved, widgets.VBox):
         self._scenario_changed()
         self._mode_changed()
         code = widgets.Accordion(children=[self.code], titles=("the boto3 the writers run",))
-        super().__init__([widgets.HTML(_STYLE), self.scenario, self.story, _labelled("variant", self.variant),
-                          self.writers, widgets.HBox([self.retry, self.retry_note]),
-                          _labelled("mode", self.mode), widgets.HBox([self.seed, self.seed_note]), code,
+        super().__init__([widgets.HTML(_STYLE), self.scenario, self.story,
+                          widgets.HBox([_labelled("variant", self.variant), _labelled("mode", self.mode)]),
+                          widgets.HBox([self.writers, self.seed, self.seed_note]),
+                          widgets.HBox([self.retry, self.retry_note]), code,
                           self.fire, self.stale, self.results, self.history])
         self.add_class(LAB_CLASS)
 
@@ -161,7 +164,7 @@ class RaceLab(PlainWhenSaved, widgets.VBox):
         self.summary.value = summary_html(result)
         self.picture.value = timeline(result).png()
         self.picture.layout.display = None
-        self.table.value = table_html(result)
+        self.table.value = table_html(result, ATTEMPTS_HEIGHT_PX)
         invariant = {True: "held", False: "BROKEN", None: "not checked"}[result.held]
         self.runs.append({"run": len(self.runs) + 1, "scenario": result.scenario.name, "variant": result.variant,
                           "mode": result.mode, "seed": result.seed if result.mode == "staged" else "",
