@@ -324,7 +324,7 @@ def test_own_request_names_the_rule_it_checks(lab):
     scenario = own_request(claim, tables=("Mine6",), invariant="one item",
                            check=lambda final, frame, writers: Verdict(len(final["Mine6"]) == 1, {}))
     assert "invariant: one item: HELD" in str(race(lab, scenario, writers=2, mode="staged"))
-    assert own_request(claim).invariant == "none given (pass check= to own_request)"
+    assert own_request(claim).invariant == "none given for a request of your own"
 
 
 # -- the same claims on a lab whose throttling simulation is broken ------------------------------------
