@@ -180,13 +180,20 @@ def test_the_chapter_shows(chapter, claim):
 
 
 def test_a_batch_overwrites_and_a_transaction_keeps_the_first_loader(chapter):
-    batch = cell(chapter, "load_by_batch, setup=fresh_orders").value
-    transaction = cell(chapter, "load_if_new, setup=fresh_orders").value
-    assert list(batch.frame["outcome"]) == ["succeeded"] * 3 and batch.held is False
+    def raced(snippet):  # the race, and what loaded_by() shows in the cell after it
+        at = next(i for i, c in enumerate(chapter) if snippet in c.source)
+        assert "loaded_by()" == chapter[at + 1].source.strip()
+        return chapter[at].value, chapter[at + 1].value
+
+    batch, orders = raced("race(lab, load_by_batch")
+    writers = [int(w) for w in batch.frame["writer"]]
+    assert list(batch.frame["outcome"]) == ["succeeded"] * 3
+    assert writers[0] != writers[-1] and set(orders.values()) == {writers[-1]}  # the last loader's totals
+    transaction, orders = raced("race(lab, load_if_new")
     assert sorted(transaction.frame["outcome"]) == ["TransactionCanceledException"] * 2 + ["succeeded"]
-    assert transaction.held is True
-    assert batch.scenario.invariant == transaction.scenario.invariant == cell(chapter, "FIRST_LOADER_KEPT =").namespace[
-        "FIRST_LOADER_KEPT"]
+    winner = transaction.frame[transaction.frame["outcome"] == "succeeded"]["writer"]
+    assert int(winner.iloc[0]) == int(transaction.frame.iloc[0]["writer"])  # the first to send it won
+    assert set(orders.values()) == {int(winner.iloc[0])} and len(orders) == 3
 
 
 def test_single_conditional_writes_decide_each_order_and_a_transaction_all(chapter):
@@ -324,7 +331,7 @@ def test_own_request_names_the_rule_it_checks(lab):
     scenario = own_request(claim, tables=("Mine6",), invariant="one item",
                            check=lambda final, frame, writers: Verdict(len(final["Mine6"]) == 1, {}))
     assert "invariant: one item: HELD" in str(race(lab, scenario, writers=2, mode="staged"))
-    assert own_request(claim).invariant == "none given (pass check= to own_request)"
+    assert own_request(claim).invariant == "none given for a request of your own"
 
 
 # -- the same claims on a lab whose throttling simulation is broken ------------------------------------

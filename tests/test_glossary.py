@@ -4,8 +4,9 @@ introduced; every chapter's prose and printed output is read in the chapters' or
 A use is *early* in a chapter before the introducing one, or in the introducing chapter above its section
 (the chapter's opening cell excepted: it says what the chapter will teach). An early use is allowed when it
 points the learner there: a markdown cell that links to the introducing chapter (or, inside it, to the
-section), or, for an output, the nearest markdown cell above it that does. The table of contents in 00
-links every chapter; the myths chapter (08) and exam prep (09) come after every introduction and review.
+section), or, for an output, an HTML link in the output itself or the nearest markdown cell above it. The
+table of contents in 00 links every chapter; the myths chapter (08) and exam prep (09) come after every
+introduction and review.
 
 ``python tests/test_glossary.py [NOTEBOOKS_FOLDER]`` prints every early use, one a line.
 """
@@ -41,7 +42,7 @@ class Cell:
     index: int
     kind: str  # "markdown" or "output"
     text: str
-    links: frozenset  # targets linked from this cell (markdown) or from the nearest markdown above (output)
+    links: frozenset  # targets linked from this cell, or for an output also from the nearest markdown above
 
 
 def load_glossary(path: Path = GLOSSARY) -> list[Term]:
@@ -80,9 +81,11 @@ def chapter_cells(path: Path) -> tuple[list[Cell], list[str]]:
             links = _links(source)
             cells.append(Cell(path.name, index, "markdown", source, links))
         elif cell["cell_type"] == "code":
-            text = "\n".join(_output_text(o) for o in cell.get("outputs", []))
+            outputs = cell.get("outputs", [])
+            text = "\n".join(_output_text(o) for o in outputs)
+            own = _links("".join("".join(o.get("data", {}).get("text/html", "")) for o in outputs))
             if text.strip():
-                cells.append(Cell(path.name, index, "output", text, links))
+                cells.append(Cell(path.name, index, "output", text, links | own))
     return cells, sources
 
 
@@ -208,6 +211,18 @@ def test_a_link_to_the_introducing_chapter_allows_an_early_use(course):
     # to another chapter and the output above the section, under an opening with no link, do not
     assert [e.split(" | ")[1:3] for e in early] == [
         ["00_a.ipynb", "cell 2 (markdown)"], ["00_a.ipynb", "cell 3 (markdown)"], ["02_b.ipynb", "cell 1 (output)"]]
+
+
+def test_an_output_that_links_to_the_introducing_section_allows_its_own_use(course):
+    def html_output(link):
+        return {"output_type": "display_data", "metadata": {},
+                "data": {"text/plain": "<race>", "text/html": f"<div>1 WCU, which {link} defines</div>"}}
+    notebooks = course(**{"02_b": [("markdown", "# C", ""), ("markdown", "## Capacity\nWCU", "")]})
+    chapter = _notebook(("markdown", "# A", ""), ("code", "x", ""), ("code", "x", ""))
+    chapter["cells"][1]["outputs"] = [html_output('<a href="02_b.ipynb#Capacity">B</a>')]
+    chapter["cells"][2]["outputs"] = [html_output("chapter B")]
+    (notebooks / "00_a.ipynb").write_text(json.dumps(chapter))
+    assert [e.split(" | ")[1:3] for e in early_uses([WCU], notebooks)] == [["00_a.ipynb", "cell 2 (output)"]]
 
 
 def test_a_glossary_entry_that_points_wrong_is_reported(course):

@@ -362,3 +362,24 @@ def test_requests_show_the_boto3_and_keep_the_engine_in_a_disclosure():
     assert "def delete_if_cancelled(client)" in code.requests and "yield" not in code.requests
     assert "yield read(read_order)" in code.program
     assert code._repr_markdown_().count("<details>") == 1
+
+
+def test_section_2_shows_boto3_races_naive_then_guarded_and_its_prose_matches_its_output():
+    """Section 2 (optimistic locking) holds no engine code, and what it says the races showed, they show."""
+    start = next(i for i, c in enumerate(CELLS) if c.source.startswith("## 2. Optimistic locking with a version"))
+    end = next(i for i, c in enumerate(CELLS) if c.source.startswith("## 3. "))
+    section = CELLS[start:end]
+    code = "\n".join(c.source for c in section if c.cell_type == "code")
+    assert not re.search(r"own_request|Verdict|yield|\.setup", code), code
+    prose = "\n".join(c.source for c in section if c.cell_type == "markdown")
+    assert "seed" not in prose.lower() and "Chapter 1" not in prose and "expressions article" in prose
+
+    def shown(snippet):
+        [cell] = [c for c in section if c.cell_type == "code" and snippet in c.source]
+        return "".join(str(o.get("data", {}).get(kind, "")) for o in cell.outputs
+                       for kind in ("text/html", "text/markdown", "text/plain"))
+
+    assert "<details>" in shown('.code("guarded")')
+    assert "hits in the table: <b>1</b>" in shown('variant="naive"') and "`hits` is 1" in prose
+    assert "hits in the table: <b>8</b>" in shown('retry="immediate"')
+    assert "'hits': {'N': '8'}" in shown("client.get_item(") and "eight increments, `hits` is 8" in prose

@@ -234,9 +234,11 @@ def test_every_summary_lists_the_outcomes_in_one_order(lab):
 def test_failed_conditions_are_charged_write_capacity_on_the_labs_meter(lab):
     result = race(lab, "registration", writers=8, mode="staged")
     assert result.capacity == {"WCU by writes that succeeded": 1.0, "WCU by writes whose condition failed": 7.0}
-    assert ("capacity charged (the lab's meter, in write and read capacity units, WCU and RCU, which 6. Batches and "
-            "retries explains; charging a refused write is the lab's assumption): 1 WCU by writes that succeeded, "
-            "7 WCU by writes whose condition failed") in result.notes()
+    assert ("capacity charged (the lab's meter, in write and read capacity units, WCU and RCU, which 4. Patterns, "
+            "9. What a failed write costs defines; charging a refused write is the lab's assumption): "
+            "1 WCU by writes that succeeded, 7 WCU by writes whose condition failed") in result.notes()
+    assert '<a href="04_patterns.ipynb#9.-What-a-failed-write-costs">4. Patterns, 9. What a failed write costs</a>' \
+        in result._repr_html_()  # the summary links the section that defines the units
     reads = race(lab, "optimistic_lock", writers=4, variant="naive", mode="staged").capacity
     assert reads == {"RCU by reads": 4.0, "WCU by writes that succeeded": 4.0}  # ConsistentRead: 1 RCU each
 

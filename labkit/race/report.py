@@ -12,6 +12,9 @@ import html
 
 from ..palette import KINDS, kind_of
 
+# the section that defines WCU and RCU, which a race summary names: (its title, the link to it)
+CAPACITY_SECTION = ("4. Patterns, 9. What a failed write costs", "04_patterns.ipynb#9.-What-a-failed-write-costs")
+
 TABLE_CLASS = "labkit-race-table"
 SUMMARY_CLASS = "labkit-race-summary"
 ATTEMPTS_CLASS = "labkit-race-attempts"
@@ -90,7 +93,9 @@ def summary_html(result) -> str:
     if result.held_by_chance:
         warning = (f"<div style='background:#fff3cd;padding:2px 6px;margin:2px 0'><b>Naive code, no race this time.</b> "
                    f"{html.escape(result.held_by_chance)}</div>")
-    notes = "".join(f"<div>{html.escape(line)}</div>" for line in result.notes())
+    title, href = CAPACITY_SECTION
+    linked = f'<a href="{href}">{html.escape(title)}</a>'
+    notes = "".join(f"<div>{html.escape(line).replace(html.escape(title), linked, 1)}</div>" for line in result.notes())
     return (f'<div class="{SUMMARY_CLASS}" style="border-left:6px solid {colour};padding:4px 10px;margin:4px 0;'
             f'line-height:1.4">'
             f"<div><b>{html.escape(result.headline())}</b></div><div>{html.escape(result.winners_line())}</div>"

@@ -7,12 +7,13 @@ from decimal import Decimal
 
 from ..palette import in_outcome_order
 from ..tables import scan_all
-from .report import report_html
+from .report import CAPACITY_SECTION, report_html
 from .retry import RetryPolicy
 from .scenario import Scenario, Verdict
 
-# what WCU and RCU are, said where a learner may meet them before the chapter that teaches them
-CAPACITY_UNITS = "the lab's meter, in write and read capacity units, WCU and RCU, which 6. Batches and retries explains"
+# what WCU and RCU are, said where a learner may meet them before the section that defines them (the summary
+# view links the section's title to it)
+CAPACITY_UNITS = f"the lab's meter, in write and read capacity units, WCU and RCU, which {CAPACITY_SECTION[0]} defines"
 COLUMNS = ["writer", "retry", "step", "request", "condition", "outcome", "reasons", "message", "item", "seen",
            "start", "end", "latency"]
 

@@ -122,5 +122,5 @@ def own_request(request: Callable, *, setup: Callable = _no_setup, check: Callab
     name = getattr(request, "__name__", "request")
     return Scenario(name=name, title=title or f"your request: {name}", source="yours",
                     story="Every writer makes your request once, all at the same moment.",
-                    invariant=invariant or "none given (pass check= to own_request)", tables=tables, setup=setup,
+                    invariant=invariant or "none given for a request of your own", tables=tables, setup=setup,
                     programs={"yours": program}, check=check)
