@@ -158,11 +158,11 @@ class Lab:
         if not self.front:
             return []
         throttled = ", ".join(f"{t} {r.share:.0%}" for t, r in self.front.throttling.rules.items())
-        return [f"table status: CREATING lasts {self.front.creating_seconds} s here (minutes at most on AWS)",
+        return [f"table status: CREATING lasts {self.front.creating_seconds} s here (on AWS, seconds to minutes)",
                 "throttling: " + (f"batch writes throttled on {throttled}" if throttled
                                   else "off (a lesson can throttle a table's batch writes)"),
                 self.front.conflicts.describe(),
-                "time: the lab's clock can be advanced (ClientRequestToken's 10-minute window)"] + (
+                "time: the lab's clock can be advanced (to show what happens after minutes pass)"] + (
                 [self.front.stale.describe()] if self.front.stale.on else [])
 
     def conflicts(self, hold_seconds: float = 60.0) -> Simulation:
