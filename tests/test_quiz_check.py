@@ -72,7 +72,8 @@ def raw_question(ref: str) -> dict:
 
 
 def test_shape_problems_are_found():
-    good = {"task": "1.3", **yaml.safe_load((BANKS / "exam.yaml").read_text())["questions"][0]}
+    good = {"task": "1.3", **next(q for q in yaml.safe_load((BANKS / "exam.yaml").read_text())["questions"]
+                                  if not isinstance(q["answer"], list))}
     assert shape_problems(question_from(good, "exam")) == []
     broken = {**good, "options": good["options"][:3]}
     assert "multiple choice is one key among four options" in " ".join(shape_problems(question_from(broken, "exam")))
@@ -161,3 +162,20 @@ def test_chapter_banks_in_the_old_shape_join_the_pool_tagged_by_chapter(tmp_path
     assert (batch.ref, batch.chapter, batch.topic) == ("batches/no-conditions", "batches", "batch-writes")
     assert [q.bank for q in questions][-1] == "batches"  # chapters in teaching order
     assert check(tmp_path).ok
+
+
+def test_more_questions_with_neither_proof_nor_citation_than_the_ratchet_allows_fail_the_check(tmp_path):
+    from labkit.quiz.check import NEITHER_CEILING
+
+    def bank(count, cite=None):
+        questions = [{"id": f"q{i}", "prompt": f"Question {i}?", "options": ["a", "b", "c"], "answer": 0, "why": "because",
+                      **({"cite": cite} if cite else {})} for i in range(count)]
+        return json.dumps({"title": "t", "task": "1.3", "questions": questions})
+
+    (tmp_path / "many.json").write_text(bank(NEITHER_CEILING + 1))
+    report = check(tmp_path, proofs=False)
+    assert not report.ok and len(report.neither) == NEITHER_CEILING + 1 and "neither: " in report.summary()
+    (tmp_path / "many.json").write_text(bank(NEITHER_CEILING + 1, cite=["reserved-words"]))
+    assert check(tmp_path, proofs=False).ok  # cited, they pass
+    (tmp_path / "many.json").write_text(bank(1, cite=["no-such-source"]))
+    assert "sources.yaml does not hold" in " ".join(check(tmp_path, proofs=False).problems)
