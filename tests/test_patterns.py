@@ -367,7 +367,7 @@ def test_requests_show_the_boto3_and_keep_the_engine_in_a_disclosure():
 def test_section_2_shows_boto3_races_naive_then_guarded_and_its_prose_matches_its_output():
     """Section 2 (optimistic locking) holds no engine code, and what it says the races showed, they show."""
     start = next(i for i, c in enumerate(CELLS) if c.source.startswith("## 2. Optimistic locking with a version"))
-    end = next(i for i, c in enumerate(CELLS) if c.source.startswith("## 3. "))
+    end = next(i for i, c in enumerate(CELLS) if i > start and c.source.startswith("## "))  # 2b, the stale read
     section = CELLS[start:end]
     code = "\n".join(c.source for c in section if c.cell_type == "code")
     assert not re.search(r"own_request|Verdict|yield|\.setup", code), code

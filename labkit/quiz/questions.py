@@ -33,7 +33,7 @@ CHAPTERS = {
     "conditions": ("03_condition_expressions", "conditional-writes"), "patterns": ("04_patterns", "optimistic-locking"),
     "workers": ("05_workers_and_mappers", "conditional-writes"), "batches": ("06_batches_and_retries", "batch-writes"),
     "transactions": ("07_transactions", "transactions"), "myths": ("08_myths", "myths"),
-    "exam_prep": ("09_exam_prep", "exam-method"),
+    "exam_prep": ("09_exam_prep", "exam-method"), "study_group": ("10_study_group", "conditional-writes"),
 }
 NOT_BANKS = {"sources"}  # data files next to the banks that are not banks (the documentation sources questions cite)
 EXAM_BANK = "exam"  # the exam-style bank of its own: questions that belong to no one chapter's check
