@@ -13,6 +13,7 @@ from labkit.quiz import (MockExam, MockExamWidget, Progress, Round, export_round
 from labkit.quiz.exam import EXAM_QUESTIONS, PASSING
 from labkit.quiz.questions import by_ref, pool
 from labkit.quiz.rounds import MemberAnswers
+from labkit.quiz import prep
 
 T0 = datetime(2026, 12, 1, 9, 0, tzinfo=timezone.utc)
 
@@ -416,7 +417,8 @@ def test_finish_asks_first_and_the_result_puts_the_score_first():
     assert widget.taking.layout.display == "none"  # nothing above the score but the exam's note
     assert "Scaled score: 100 / 1000" in widget.score.value and "By topic" in widget.score.value
     assert "To review (65)" in widget.review.value
-    assert "class='labkit-exam-review' style='max-height:1500px;overflow-y:auto'" in widget.review.value
+    assert f"class='labkit-exam-review' style='max-height:{prep.REVIEW_MAX_PX}px;overflow-y:auto'" in widget.review.value
+    assert prep.REVIEW_MAX_PX <= 1500
     assert all(b.disabled for b in widget.nav_buttons)
 
 

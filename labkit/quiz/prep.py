@@ -23,7 +23,8 @@ EXAM_QUESTION_CLASS = "labkit-exam-question"
 EXAM_SCORE_CLASS = "labkit-exam-score"
 NAVIGATOR_CLASS = "labkit-exam-navigator"
 REVIEW_CLASS = "labkit-exam-review"
-REVIEW_MAX_PX = 1500  # the review of missed questions scrolls inside a box no taller than this
+ROUND_QUESTIONS_MAX_PX = 640  # a round's questions scroll inside this box
+REVIEW_MAX_PX = 480  # the review of missed questions scrolls inside this box, so the result stays one screen tall
 
 
 def _button(label: str, css: str, action) -> widgets.Button:
@@ -280,9 +281,10 @@ class MockExamWidget(PlainWhenSaved, widgets.VBox):
             self._keep_current()
         result = self.exam.finish()
         colour = "#2e7d32" if result.passed else "#c62828"
+        by_topic = result.by_topic.set_index("topic").T  # topics across, so the table is three rows tall
         self.score.value = (f"<p style='font-size:1.2em;color:{colour}'><b>{html.escape(result.headline())}</b></p>"
-                            f"<p style='color:#555'>{html.escape(SCOPE_NOTE)} {html.escape(SCALE_NOTE)}</p>"
-                            f"<h4>By topic</h4>{result.by_topic.to_html(index=False)}")
+                            f"<p style='color:#555'>{html.escape(SCALE_NOTE)}</p>"
+                            f"<h4>By topic</h4><div style='overflow-x:auto;font-size:85%'>{by_topic.to_html()}</div>")
         number = {q.ref: n for n, q in enumerate(self.exam.questions, 1)}
         missed = "".join(f"<div><p><b>Question {number[q.ref]}.</b> {html.escape(q.prompt)}</p>"
                          f"{explanation_html(q, self.exam.answers.get(q.ref), order=self.exam.order(q))}</div>"
@@ -316,7 +318,10 @@ class RoundWidget(PlainWhenSaved, widgets.VBox):
                        for n, q in enumerate(round_.questions, 1)]
         self.save_button = _button("Save my answers", "labkit-round-save", self.save)
         self.status = widgets.HTML()
-        super().__init__([widgets.HTML(f"<h4>Round {html.escape(round_.name)}</h4>"), self.member, *self.panels,
+        # the questions scroll in a box of their own, so the Save button stays in view under them
+        questions = widgets.VBox(self.panels, layout=widgets.Layout(max_height=f"{ROUND_QUESTIONS_MAX_PX}px",
+                                                                    overflow="auto"))
+        super().__init__([widgets.HTML(f"<h4>Round {html.escape(round_.name)}</h4>"), self.member, questions,
                           self.save_button, self.status])
 
     def answers(self) -> MemberAnswers:

@@ -22,7 +22,7 @@ LAB_CLASS = "labkit-race-lab"
 HISTORY_CLASS = "labkit-race-history"
 STALE_CLASS = "labkit-stale"
 HISTORY_HEIGHT_PX = 170
-ATTEMPTS_HEIGHT_PX = 260  # about eleven rows: with the controls, summary and timeline, one screen of 1,200 px
+ATTEMPTS_HEIGHT_PX = 220  # about nine rows: with the controls, summary and timeline, one screen of 1,200 px
 # scenario -> the chapter that teaches its construct (its notebook, its title): the race lab fires every
 # scenario, and says where each is explained
 TAUGHT_IN = {
