@@ -467,8 +467,8 @@ def test_questions_tied_to_their_chapter_stay_out_of_the_exam_and_a_group_is_dra
     from labkit.quiz.exam import exam_pool
 
     standalone = {q.ref for q in exam_pool()}
-    for ref in ("patterns/lock-contention", "myths/action-limit", "race_lab/naive-held-by-chance",
-                "cli_tutorial/fire-one-winner", "workers/same-race"):
+    for ref in ("patterns/sentinel-loser", "myths/action-limit", "race_lab/both-pass",
+                "cli_tutorial/fire-one-winner", "myths/batch-condition"):
         assert ref in {q.ref for q in pool()} and ref not in standalone
     grouped = [q for q in pool() if q.group]
     for seed in range(20):

@@ -94,20 +94,20 @@ def test_widget_checks_explains_and_scores(tmp_path, monkeypatch):
     assert "labkit-quiz-score" in widget.score._dom_classes
     total = len(widget.quiz.questions)
     assert f"Score: 0 / {total}" in widget.score.value
-    question = widget.quiz.question("lost-updates")
-    check = widget.checks["lost-updates"]
+    question = widget.quiz.question("one-winner")
+    check = widget.checks["one-winner"]
     assert check.description == "Check" and "labkit-quiz-check" in check._dom_classes
-    widget.choices["lost-updates"].index = (question.answer + 1) % len(question.options)  # wrong
+    widget.choices["one-winner"].index = (question.answer + 1) % len(question.options)  # wrong
     check.click()
-    assert "Not quite" in widget.feedback["lost-updates"].value
-    assert question.why[:30] in widget.feedback["lost-updates"].value.replace("&#x27;", "'")
-    assert check.disabled and widget.choices["lost-updates"].disabled  # explained: the first answer stands
-    widget.choices["lost-updates"].index = question.answer  # changed after the explanation showed...
+    assert "Not quite" in widget.feedback["one-winner"].value
+    assert question.why[:30] in widget.feedback["one-winner"].value.replace("&#x27;", "'")
+    assert check.disabled and widget.choices["one-winner"].disabled  # explained: the first answer stands
+    widget.choices["one-winner"].index = question.answer  # changed after the explanation showed...
     check.click()
-    assert "Not quite" in widget.feedback["lost-updates"].value  # ...and still scored as first answered
-    assert "first answer is the one scored" in widget.panels["lost-updates"].notice.value
+    assert "Not quite" in widget.feedback["one-winner"].value  # ...and still scored as first answered
+    assert "first answer is the one scored" in widget.panels["one-winner"].notice.value
     assert f"Score: 0 / {total}" in widget.score.value
-    assert widget.panels["lost-updates"].show_me.layout.display == "none"  # a plain chapter question has no proof
+    assert widget.panels["one-winner"].show_me.layout.display == "none"  # a plain chapter question has no proof
     other = widget.quiz.questions[1]
     widget.choices[other.id].index = other.answer
     widget.checks[other.id].click()
@@ -117,7 +117,7 @@ def test_widget_checks_explains_and_scores(tmp_path, monkeypatch):
     restored.load()
     assert f"Score: 1 / {total}" in restored.score.value
     wrong = (question.answer + 1) % len(question.options)
-    assert restored.choices["lost-updates"].index == wrong and restored.checks["lost-updates"].disabled
+    assert restored.choices["one-winner"].index == wrong and restored.checks["one-winner"].disabled
 
 
 def test_each_chapter_saves_its_own_progress_file(tmp_path, monkeypatch):

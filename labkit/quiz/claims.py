@@ -50,9 +50,10 @@ MYTHS = (
     Myth("streams-together", "002", "stream consumers see a transaction's writes together",
          "records appear only after the commit, but not as a unit: they can interleave with other writes",
          "Developer Guide, Transactions: how it works", False),
-    Myth("free-failures", "001/002", "idempotent replays and failed conditional writes are free",
+    Myth("free-failures", "002", "a replay with the same ClientRequestToken is free: it returns the original result",
          "a replay with the same ClientRequestToken consumes read capacity; a failed conditional write consumes "
-         "write capacity", "API reference, ClientRequestToken; Developer Guide, Working with items", True),
+         "write capacity (the condition expressions article says so too); how much, the documentation does not settle",
+         "API reference, TransactWriteItems, ClientRequestToken; Developer Guide, Working with items", True),
     Myth("cli-json-error", "000", "the CLI prints a failed condition as JSON with __type, and a success as {}",
          "the AWS CLI writes 'An error occurred (ConditionalCheckFailedException) ...' to stderr and exits 255 "
          "(v1; 254 in v2); a successful put-item prints nothing", "AWS CLI behaviour, run against the lab", True),
@@ -61,7 +62,7 @@ MYTHS = (
          "Developer Guide, Reserved words in DynamoDB", True),
     Myth("tx-catch-ccf", "001", "transfer_funds catches ConditionalCheckFailedException around transact_write_items",
          "a transaction whose condition fails raises TransactionCanceledException with CancellationReasons; the "
-         "seed's except clause never runs", "API reference, TransactWriteItems", True),
+         "condition expressions article's except clause never runs", "API reference, TransactWriteItems", True),
     Myth("node-putcommand", "001", "the Node.js example imports PutCommand from @aws-sdk/client-dynamodb",
          "that package exports PutItemCommand (typed values); PutCommand comes from @aws-sdk/lib-dynamodb, the "
          "document client", "AWS SDK for JavaScript v3, the two packages' exports", False),
