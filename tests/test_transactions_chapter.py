@@ -110,3 +110,15 @@ def test_the_counts_in_the_prose_come_from_the_output(chapter):
     printed = showed(chapter, "cancelled = guarded.frame")
     assert printed.startswith("cancelled transfers: 2, with the reasons ['None, ConditionalCheckFailed']\n"), printed
     assert printed.endswith("money in Accounts: 1000\n")
+
+
+def test_exercise_2_checks_by_time_so_a_long_session_with_a_full_trace_still_passes(chapter):
+    """The trace keeps its last 100,000 requests: once full, its length stops growing, so a check that marked
+    its start by position would see none of its own attempts."""
+    namespace, _, exercise = chapter
+    trace = namespace["lab"].front.trace
+    filler = trace[-1]
+    trace.extend([filler] * (trace.maxlen - len(trace)))
+    assert len(trace) == trace.maxlen
+    said = answer(namespace, exercise[1], exercise[1].solution)
+    assert said.startswith("Right: "), said
