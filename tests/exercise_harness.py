@@ -66,3 +66,16 @@ def answer(namespace: dict, exercise: Exercise, code: str) -> str:
     """Run ``code`` in place of the fill-in cell, then the check cell; what the check shows."""
     run_cell(code, namespace)
     return run_cell(exercise.check, namespace)
+
+
+def exec_showing_a_verdict(source: str, namespace: dict, name: str = "chapter cell") -> None:
+    """Run a cell as Jupyter would; a check's verdict (its last expression, a Checked) is printed, as shown."""
+    from labkit.exercises import Checked
+
+    tree = ast.parse(source)
+    last = tree.body.pop() if tree.body and isinstance(tree.body[-1], ast.Expr) else None
+    exec(compile(tree, name, "exec"), namespace)  # noqa: S102 (the chapter's own code)
+    if last is not None:
+        value = eval(compile(ast.Expression(last.value), name, "eval"), namespace)  # noqa: S307
+        if isinstance(value, Checked):
+            print(value)

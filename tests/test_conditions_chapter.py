@@ -15,6 +15,7 @@ import re
 from pathlib import Path
 
 import pytest
+from exercise_harness import exec_showing_a_verdict as _exec_showing_a_verdict
 
 CHAPTER = Path(__file__).parent.parent / "notebooks" / "03_condition_expressions.ipynb"
 CCF = "ConditionalCheckFailedException"
@@ -114,19 +115,6 @@ def _check(variable: str, namespace: dict) -> str:
     with contextlib.redirect_stdout(out):
         _exec_showing_a_verdict(check, namespace, "check cell")
     return out.getvalue()
-
-
-def _exec_showing_a_verdict(source: str, namespace: dict, name: str = "chapter cell") -> None:
-    """Run a cell as Jupyter would; a check's verdict (its last expression, a Checked) is printed, as shown."""
-    from labkit.exercises import Checked
-
-    tree = ast.parse(source)
-    last = tree.body.pop() if tree.body and isinstance(tree.body[-1], ast.Expr) else None
-    exec(compile(tree, name, "exec"), namespace)  # noqa: S102 (the chapter's own code)
-    if last is not None:
-        value = eval(compile(ast.Expression(last.value), name, "eval"), namespace)  # noqa: S307
-        if isinstance(value, Checked):
-            print(value)
 
 
 @pytest.fixture(scope="module")

@@ -124,6 +124,7 @@ import re
 from pathlib import Path
 
 import nbformat
+from exercise_harness import exec_showing_a_verdict as _exec_showing_a_verdict
 
 NOTEBOOK = Path(__file__).parent.parent / "notebooks" / "05_workers_and_mappers.ipynb"
 CELLS = nbformat.read(NOTEBOOK, as_version=4).cells
@@ -145,19 +146,6 @@ def _printed(namespace: dict, *sources: str) -> str:
         for source in sources:
             _exec_showing_a_verdict(source, namespace)
     return out.getvalue()
-
-def _exec_showing_a_verdict(source: str, namespace: dict, name: str = "chapter cell") -> None:
-    """Run a cell as Jupyter would; a check's verdict (its last expression, a Checked) is printed, as shown."""
-    from labkit.exercises import Checked
-
-    tree = ast.parse(source)
-    last = tree.body.pop() if tree.body and isinstance(tree.body[-1], ast.Expr) else None
-    exec(compile(tree, name, "exec"), namespace)  # noqa: S102 (the chapter's own code)
-    if last is not None:
-        value = eval(compile(ast.Expression(last.value), name, "eval"), namespace)  # noqa: S307
-        if isinstance(value, Checked):
-            print(value)
-
 
 
 @pytest.fixture(scope="module")

@@ -12,6 +12,7 @@ import pytest
 
 from labkit.race import get_scenario, race
 from labkit.race import patterns  # registers the scenarios of seed 001's patterns
+from exercise_harness import exec_showing_a_verdict as _exec_showing_a_verdict
 
 NEW = ["payment_transitions", "role_grant", "order_cleanup", "unique_email"]
 GUARDED = [(name, variant) for name in NEW for variant in get_scenario(name).variants if variant != "naive"]
@@ -184,19 +185,6 @@ def _solutions(containing: str) -> list[str]:
 def _run(namespace: dict, *sources: str) -> None:
     for source in sources:
         _exec_showing_a_verdict(source, namespace)
-
-def _exec_showing_a_verdict(source: str, namespace: dict, name: str = "chapter cell") -> None:
-    """Run a cell as Jupyter would; a check's verdict (its last expression, a Checked) is printed, as shown."""
-    from labkit.exercises import Checked
-
-    tree = ast.parse(source)
-    last = tree.body.pop() if tree.body and isinstance(tree.body[-1], ast.Expr) else None
-    exec(compile(tree, name, "exec"), namespace)  # noqa: S102 (the chapter's own code)
-    if last is not None:
-        value = eval(compile(ast.Expression(last.value), name, "eval"), namespace)  # noqa: S307
-        if isinstance(value, Checked):
-            print(value)
-
 
 
 @pytest.fixture(scope="module")
