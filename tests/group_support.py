@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import boto3
 from botocore.config import Config
+import pytest
 
 from labkit.front import Front
 from labkit.group.credentials import derive
@@ -36,3 +37,11 @@ class SignedLab:
 
 def start_group_server():
     return serve_group(0, hub_secret=HUB_SECRET, front=Front())
+
+
+@pytest.fixture(scope="module")
+def server():
+    """A group server for one test module, stopped after it."""
+    running = start_group_server()
+    yield running
+    running.stop()

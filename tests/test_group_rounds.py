@@ -9,15 +9,8 @@ import time
 import pytest
 
 import labkit
-from group_support import SignedLab, start_group_server
+from group_support import SignedLab, server  # server: the module's group server (a fixture)
 from labkit.group import rounds
-
-
-@pytest.fixture(scope="module")
-def server():
-    running = start_group_server()
-    yield running
-    running.stop()
 
 
 @pytest.fixture(scope="module")

@@ -16,20 +16,13 @@ import pytest
 import labkit
 from botocore.exceptions import ClientError
 
-from group_support import HUB_SECRET, SignedLab, start_group_server
+from group_support import HUB_SECRET, SignedLab, server  # server: the module's group server (a fixture)
 from labkit.group import rounds
 from labkit.group.credentials import derive, identify
 
 ROOT = Path(__file__).resolve().parents[1]
 AWS = Path(sys.executable).with_name("aws")
 ALICE = {"Username": {"S": "alice"}, "Email": {"S": "alice@example.com"}}
-
-
-@pytest.fixture(scope="module")
-def server():
-    running = start_group_server()
-    yield running
-    running.stop()
 
 
 @pytest.fixture(scope="module")
