@@ -152,6 +152,29 @@ def style(questions: list[Question]) -> dict:
             "tasks": Counter(q.task for q in pool)}
 
 
+# The exam's style goals: at least half the exam pool scenario-based and 15-25% of it multiple response, as the
+# DVA-C02 exam is; and no tell a guesser could use: the key the longest option, or one position holding the key,
+# in at most 35% of the questions (``tells``).
+GOALS = {"scenario": 0.50, "multiple": (0.15, 0.25), "longest": 0.35, "position": 0.35}
+
+
+def goals_missed(questions: list[Question]) -> list[str]:
+    """The style goals the banks miss, each with its figure ([] when every goal holds)."""
+    styled, told = style(questions), tells(questions)
+    pool, single, four = max(1, styled["pool"]), max(1, told["single"]), max(1, told["four"])
+    low, high = GOALS["multiple"]
+    missed = []
+    if styled["scenario"] / pool < GOALS["scenario"]:
+        missed.append(f"scenario-based: {styled['scenario']} of {styled['pool']} exam-pool questions, under {GOALS['scenario']:.0%}")
+    if not low <= styled["multiple"] / pool <= high:
+        missed.append(f"multiple response: {styled['multiple']} of {styled['pool']} exam-pool questions, outside {low:.0%}-{high:.0%}")
+    if told["longest"] / single > GOALS["longest"]:
+        missed.append(f"key is the longest option: {told['longest']} of {told['single']} single-answer questions, over {GOALS['longest']:.0%}")
+    missed += [f"key at {p}: {n} of {told['four']} four-option questions, over {GOALS['position']:.0%}"
+               for p, n in told["positions"].items() if n / four > GOALS["position"]]
+    return missed
+
+
 def tells(questions: list[Question]) -> dict:
     """What a guesser could use: the share of single-answer questions whose key is the longest option (alone),
     and how the keys of four-option single-answer questions spread over positions A-D."""
@@ -195,15 +218,17 @@ class Report:
                   f"  neither: {len(self.neither)}" + (f" (tolerated up to {self.ceiling}; the goal is 0)"
                                                        if self.ceiling else "")]
         lines.append(f"  key is the longest option: {told['longest']} of {told['single']} single-answer questions "
-                     f"({100 * told['longest'] / max(1, told['single']):.0f}%; goal at most 35%)")
+                     f"({100 * told['longest'] / max(1, told['single']):.0f}%; goal at most {GOALS['longest']:.0%})")
         lines.append(f"  key positions in the banks (four options): " + ", ".join(
             f"{p} {n} ({100 * n / max(1, told['four']):.0f}%)" for p, n in told["positions"].items())
-            + "; the mock exam shuffles options per attempt")
+            + f" (goal: none over {GOALS['position']:.0%}); the mock exam shuffles options per attempt")
         styled = style(self.all_questions)
         pool = max(1, styled["pool"])
         lines.append(f"  exam pool: {styled['pool']} questions; scenario-based {styled['scenario']} "
-                     f"({100 * styled['scenario'] / pool:.0f}%; goal at least 50%), multiple response {styled['multiple']} "
-                     f"({100 * styled['multiple'] / pool:.0f}%; goal 15-25%)")
+                     f"({100 * styled['scenario'] / pool:.0f}%; goal at least {GOALS['scenario']:.0%}), multiple response "
+                     f"{styled['multiple']} ({100 * styled['multiple'] / pool:.0f}%; goal {GOALS['multiple'][0]:.0%}-"
+                     f"{GOALS['multiple'][1]:.0%})")
+        lines += [f"  style goal missed: {missed}" for missed in goals_missed(self.all_questions)]
         lines.append("  DVA-C02 tasks: " + ", ".join(f"{t} {TASKS.get(t, '?')} ({n})" for t, n in sorted(styled["tasks"].items())))
         lines.append(f"  scope: {SCOPE}")
         lines.append("  by topic: " + ", ".join(f"{t} {n}" for t, n in sorted(self.by_topic.items())))
