@@ -167,7 +167,7 @@ def goals_missed(questions: list[Question]) -> list[str]:
     if styled["scenario"] / pool < GOALS["scenario"]:
         missed.append(f"scenario-based: {styled['scenario']} of {styled['pool']} exam-pool questions, under {GOALS['scenario']:.0%}")
     if not low <= styled["multiple"] / pool <= high:
-        missed.append(f"multiple response: {styled['multiple']} of {styled['pool']} exam-pool questions, outside {low:.0%}-{high:.0%}")
+        missed.append(f"multiple response: {styled['multiple']} of {styled['pool']} exam-pool questions, outside {100 * low:.0f}-{high:.0%}")
     if told["longest"] / single > GOALS["longest"]:
         missed.append(f"key is the longest option: {told['longest']} of {told['single']} single-answer questions, over {GOALS['longest']:.0%}")
     missed += [f"key at {p}: {n} of {told['four']} four-option questions, over {GOALS['position']:.0%}"
@@ -226,7 +226,7 @@ class Report:
         pool = max(1, styled["pool"])
         lines.append(f"  exam pool: {styled['pool']} questions; scenario-based {styled['scenario']} "
                      f"({100 * styled['scenario'] / pool:.0f}%; goal at least {GOALS['scenario']:.0%}), multiple response "
-                     f"{styled['multiple']} ({100 * styled['multiple'] / pool:.0f}%; goal {GOALS['multiple'][0]:.0%}-"
+                     f"{styled['multiple']} ({100 * styled['multiple'] / pool:.0f}%; goal {100 * GOALS['multiple'][0]:.0f}-"
                      f"{GOALS['multiple'][1]:.0%})")
         lines += [f"  style goal missed: {missed}" for missed in goals_missed(self.all_questions)]
         lines.append("  DVA-C02 tasks: " + ", ".join(f"{t} {TASKS.get(t, '?')} ({n})" for t, n in sorted(styled["tasks"].items())))
