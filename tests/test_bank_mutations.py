@@ -87,6 +87,10 @@ LISTED = {
     "cap-failed-condition: the key's text and claim say 2 WCU":
         ("cap-failed-condition", lambda q: (_text(q, q["answer"], "A failed conditional write consumes write capacity (by the item's size; 2 WCU when the item is absent)"),
                                             q["options"][q["answer"]].update(claim={"billed": "write capacity", "absent_item_wcu": 2}))),
+    "cap-read-units: the key's text swapped with the TransactGetItems option's (both say 1 RCU)":
+        ("cap-read-units", lambda q: _swap_texts(q, 0, 2)),
+    "cap-read-units: the key moved to the next option":
+        ("cap-read-units", lambda q: q.update(answer=[1, 2])),
 }
 
 
