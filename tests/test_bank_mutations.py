@@ -87,6 +87,10 @@ LISTED = {
     "cap-failed-condition: the key's text and claim say 2 WCU":
         ("cap-failed-condition", lambda q: (_text(q, q["answer"], "A failed conditional write consumes write capacity (by the item's size; 2 WCU when the item is absent)"),
                                             q["options"][q["answer"]].update(claim={"billed": "write capacity", "absent_item_wcu": 2}))),
+    "cap-read-units: the key's text swapped with the TransactGetItems option's (both say 1 RCU)":
+        ("cap-read-units", lambda q: _swap_texts(q, 0, 2)),
+    "cap-read-units: the key moved to the next option":
+        ("cap-read-units", lambda q: q.update(answer=[1, 2])),
 }
 
 
@@ -156,3 +160,21 @@ def _sample():
 @pytest.mark.parametrize("qid,what,change", _sample(), ids=lambda v: v if isinstance(v, str) else "")
 def test_a_sampled_mutation_fails_the_check(tmp_path, qid, what, change, lab):
     assert fails(mutated(tmp_path, qid, change), qid, lab), f"{qid}: {what} passed the check"
+
+
+def test_transactions_as_cheap_as_single_writes_fail_the_cost_comparison(tmp_path, monkeypatch, lab):
+    """ol-optimistic-vs-transaction keys the version condition as the cheaper of the two that prevent the
+    overwrite: the proof measures both saves' units, so a lab that bills a transactional write like a single
+    one makes the two tie, and the check fails."""
+    monkeypatch.setattr(lab_transactions, "items", _Scaled(write_units=lambda *i: lab_items.write_units(*i) / 2))
+    qid = "ol-optimistic-vs-transaction"
+    assert fails(mutated(tmp_path, qid, lambda q: None), qid, lab)
+
+
+def test_a_lab_that_throttles_nothing_fails_the_batch_retry_question(monkeypatch, lab):
+    """Every loop writes all 25 orders when nothing is throttled: no option is singled out."""
+    from labkit.front.throttle import Throttling
+
+    monkeypatch.setattr(Throttling, "set", lambda self, table, share, seed=None: None)
+    report = check(BANKS, only={"batches/retry-loop-writes-all"}, lab=lab)
+    assert not report.ok and not report.runs[-1].agrees, report.summary()
