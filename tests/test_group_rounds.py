@@ -67,6 +67,36 @@ def test_guarded_exactly_one_registration_wins_across_members(server, host):
     assert table["conditional failures"].sum() == 5
 
 
+def bar_colours(picture) -> dict[int, set]:
+    """Writer -> the colours of every bar drawn on that writer's lane (read from the figure itself)."""
+    drawn: dict[int, set] = {}
+    for collection in picture.figure.axes[0].collections:
+        faces = collection.get_facecolors()
+        for index, path in enumerate(collection.get_paths()):
+            writer = round(float(path.vertices[:, 1].mean()))
+            drawn.setdefault(writer, set()).add(tuple(faces[index % len(faces)][:3]))
+    return drawn
+
+
+def test_the_facilitators_timeline_has_one_colour_per_member_and_a_legend_naming_them(server, host):
+    from labkit.group.widgets import round_timeline
+
+    result, _ = play_all(host, members(server, "ivan", "jana", "kofi"), writers=2)
+    picture = round_timeline(result)
+    owner = dict(zip(result.frame["writer"], result.frame["member"]))
+    by_member: dict[str, set] = {}
+    for writer, colours in bar_colours(picture).items():
+        by_member.setdefault(owner[writer], set()).update(colours)
+    assert sorted(by_member) == ["ivan", "jana", "kofi"]
+    assert all(len(colours) == 1 for colours in by_member.values()), by_member  # both writers, win or lose
+    assert len({next(iter(c)) for c in by_member.values()}) == 3  # a colour each
+    names = [t.get_text() for t in picture.figure.legends[0].get_texts()]
+    assert names[:3] == sorted(by_member, key=lambda m: min(w for w, o in owner.items() if o == m))
+    assert names[3:] == ["outlined: write succeeded"]
+    winners = [c for c in picture.figure.axes[0].collections if c.get_linewidths()[0] > 0]
+    assert len(winners) == 1 and len(winners[0].get_paths()) == 1  # the one write that won, outlined
+
+
 def test_naive_more_than_one_told_it_won_or_says_it_held_by_chance(server, host):
     result, _ = play_all(host, members(server, "ivan", "jana", "kofi"), variant="naive")
     if result.race.judgement == "HELD":
@@ -137,6 +167,10 @@ def test_a_solo_round_with_simulated_members_on_the_embedded_lab():
     assert result.race.judgement == "HELD"
     assert "2 simulated: sim-1, sim-2" in str(result)
     assert set(result.per_member()["member"]) == {"sim-1 (simulated)", "sim-2 (simulated)", "you"}
+    from labkit.group.widgets import round_timeline
+
+    legend = [t.get_text() for t in round_timeline(result).figure.legends[0].get_texts()]
+    assert sorted(legend[:3]) == ["sim-1 (simulated)", "sim-2 (simulated)", "you"]
 
 
 def test_open_refuses_what_the_catalogue_does_not_have(server, host):
@@ -147,7 +181,7 @@ def test_open_refuses_what_the_catalogue_does_not_have(server, host):
 
 
 def test_the_panels_open_join_fire_and_show_both_sides(server):
-    from labkit.group.widgets import facilitator_panel, member_panel
+    from labkit.group.widgets import facilitator_panel, member_panel, round_timeline
 
     panel = facilitator_panel(SignedLab(server.url, "rosa", role="facilitator"), "rosa", writers=2, lead=0.3)
     assert panel.state is None and panel.fire_button.disabled  # no round until Open is pressed
@@ -170,6 +204,8 @@ def test_the_panels_open_join_fire_and_show_both_sides(server):
     panel._show_joined()
     assert "2 joined: simulated-1, simulated-2" in panel.joined.value
     assert "2 simulated: simulated-1, simulated-2" in html_text(panel.fire_round() and panel.result.value)
+    assert panel.picture.layout.display is None and bytes(panel.picture.value).startswith(b"\x89PNG")
+    assert bytes(panel.picture.value) == round_timeline(panel.last).png()  # the round's timeline, coloured by member
 
 
 def html_text(value: str) -> str:
