@@ -105,6 +105,18 @@ def test_naive_more_than_one_told_it_won_or_says_it_held_by_chance(server, host)
         assert len(result.winners()) > 1 and "BROKEN" in str(result)
 
 
+def test_a_member_readies_each_writers_client_at_join_not_at_fire(server, host):
+    """A client's first request (its connection, the server's thread for it) is paid at Join."""
+    lab = SignedLab(server.url, "tara")
+    state = host.open("registration", "guarded", 3)
+    sent = {}
+    for index, client in enumerate(lab.clients(3)):
+        client.meta.events.register("before-send", lambda index=index, **_: sent.update({index: sent.get(index, 0) + 1}))
+    rounds.Member(lab, "tara").join(state.round_id)
+    assert sent == {0: 1, 1: 1, 2: 1} and len(lab.clients(3)) == 3  # one request on each writer's own client
+    host.close(state.round_id)
+
+
 def test_a_late_joiner_is_told_and_does_not_block(server, host):
     early, late = members(server, "lena", "marc")
     state = host.open("registration", "guarded", 1)
