@@ -97,6 +97,32 @@ def test_the_facilitators_timeline_has_one_colour_per_member_and_a_legend_naming
     assert len(winners) == 1 and len(winners[0].get_paths()) == 1  # the one write that won, outlined
 
 
+def test_a_crowds_legend_wraps_within_the_picture_which_grows_by_its_rows():
+    """Nine members with long names (the panel's most simulated, and one more): every legend entry is drawn
+    inside the picture, on as many rows as it takes."""
+    from types import SimpleNamespace
+
+    import pandas as pd
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    from labkit.views.timeline import height_px, timeline
+
+    names = ["you"] + [f"simulated-{i}" for i in range(1, 9)]
+    frame = pd.DataFrame([{"member": name, "writer": 2 * i + w + 1, "step": "write", "start": float(i), "end": i + 5.0,
+                           "outcome": "succeeded" if (i, w) == (0, 0) else "ConditionalCheckFailedException"}
+                          for i, name in enumerate(names) for w in range(2)])
+    result = SimpleNamespace(frame=frame, writers=18, unit="ms", headline=lambda: "a crowd")
+    picture = timeline(result, colour_by="member", labels={n: f"{n} (simulated)" for n in names[1:]})
+    canvas = FigureCanvasAgg(picture.figure)
+    canvas.draw()  # laid out as it is saved
+    renderer = canvas.get_renderer()
+    legend = picture.figure.legends[0].get_window_extent(renderer)
+    assert 0 <= legend.x0 and legend.x1 <= picture.figure.bbox.width, (legend, picture.figure.bbox)
+    assert 0 <= legend.y0  # its bottom row inside the picture too
+    assert len({round(t.get_window_extent(renderer).y0) for t in picture.figure.legends[0].get_texts()}) > 1
+    assert picture.figure.bbox.height > height_px(18) * 2  # taller by the extra rows (drawn at twice its size)
+
+
 def test_naive_more_than_one_told_it_won_or_says_it_held_by_chance(server, host):
     result, _ = play_all(host, members(server, "ivan", "jana", "kofi"), variant="naive")
     if result.race.judgement == "HELD":

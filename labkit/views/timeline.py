@@ -23,7 +23,7 @@ PIXEL_RATIO = 2  # device pixels drawn per CSS pixel: sharp on high-density scre
 _STEP_LOOK = {"write": (0.38, 1.0), "read": (0.14, 0.45)}  # half-height, opacity
 _MIN_WIDTH_PX = {"read": 1.5, "write": 2.0, "succeeded": 3.0}  # narrowest bar drawn, in CSS pixels
 _MARGIN_PX = {"left": 52, "right": 14, "top": 26, "bottom": 62}  # room for labels, title and the legend
-_LEGEND_COLUMNS, _LEGEND_ROW_PX = 8, 14  # a member legend's entries per row, and the height of each more row
+_LEGEND_ROW_PX, _LEGEND_CHAR_PX, _LEGEND_ENTRY_PX = 14, 6, 40  # a legend's each more row; a member entry's width
 
 
 def height_px(lanes: int) -> int:
@@ -103,31 +103,40 @@ def _by_member(axes, frame, per_px: float, labels: dict) -> list:
     return handles
 
 
-def _legend_rows(entries: int) -> int:
-    return max(1, -(-entries // _LEGEND_COLUMNS))
+def _member_columns(handles) -> int:
+    """A member legend's columns: as many as its longest entry lets fit across the picture (about 6 px a
+    character at the legend's size, and 40 px of swatch and spacing an entry)."""
+    if not handles:
+        return 1
+    widest = max(len(h.get_label()) for h in handles) * _LEGEND_CHAR_PX + _LEGEND_ENTRY_PX
+    return max(1, min(len(handles), (WIDTH_PX - 20) // widest))
 
 
 def timeline_figure(result, colour_by: str = "outcome", labels: dict | None = None):
     """The matplotlib Figure of a race's timeline. ``colour_by="member"`` colours a group round's bars by
-    the ``member`` column of its frame, with ``labels`` (member -> legend text) where given."""
+    the ``member`` column of its frame, with ``labels`` (member -> legend text) where given; its legend
+    takes as many rows as it needs, and the picture grows by them."""
     from matplotlib.figure import Figure
 
     frame, lanes = result.frame, result.writers
-    entries = frame["member"].nunique() + 1 if colour_by == "member" else 0
-    extra = _LEGEND_ROW_PX * (_legend_rows(entries) - 1)  # a member legend may need several rows
-    width, height = WIDTH_PX, height_px(lanes) + extra
-    figure = Figure(figsize=(width / 100, height / 100), dpi=100 * PIXEL_RATIO)
-    figure.subplots_adjust(left=_MARGIN_PX["left"] / width, right=1 - _MARGIN_PX["right"] / width,
-                           top=1 - _MARGIN_PX["top"] / height, bottom=(_MARGIN_PX["bottom"] + extra) / height)
+    width = WIDTH_PX
+    figure = Figure(dpi=100 * PIXEL_RATIO)
     axes = figure.add_subplot()
     span = max(float(frame["end"].max()) if len(frame) else 1.0, 1e-3) * 1.02
     per_px = span / (width - _MARGIN_PX["left"] - _MARGIN_PX["right"])  # time units per CSS pixel
     if colour_by == "member":
         handles = _by_member(axes, frame, per_px, labels or {})
+        columns = _member_columns(handles)
     elif colour_by == "outcome":
         handles = _by_outcome(axes, frame, per_px)
+        columns = len(handles) or 1
     else:
         raise ValueError("colour_by is 'outcome' or 'member'")
+    extra = _LEGEND_ROW_PX * (-(-len(handles) // columns) - 1 if handles else 0)  # more rows of legend
+    height = height_px(lanes) + extra
+    figure.set_size_inches(width / 100, height / 100)
+    figure.subplots_adjust(left=_MARGIN_PX["left"] / width, right=1 - _MARGIN_PX["right"] / width,
+                           top=1 - _MARGIN_PX["top"] / height, bottom=(_MARGIN_PX["bottom"] + extra) / height)
     axes.set_xlim(0, span)
     axes.set_ylim(lanes + 0.6, 0.4)
     axes.set_yticks(range(1, lanes + 1, max(1, lanes // 12)))
@@ -136,8 +145,8 @@ def timeline_figure(result, colour_by: str = "outcome", labels: dict | None = No
     axes.set_xlabel("time since the writers were released (ms)" if result.unit == "ms"
                     else "staged step (each request takes one tick)", fontsize=8)
     axes.set_title(result.headline(), fontsize=8.5)
-    figure.legend(handles=handles, loc="lower center", ncol=min(len(handles), _LEGEND_COLUMNS) or 1, fontsize=7.5,
-                  frameon=False, handlelength=1.4, columnspacing=1.2)
+    figure.legend(handles=handles, loc="lower center", ncol=columns, fontsize=7.5, frameon=False, handlelength=1.4,
+                  columnspacing=1.2)
     return figure
 
 
