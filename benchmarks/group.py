@@ -14,7 +14,8 @@ Starts two servers, each in a process of its own on a free loopback port: ``pyth
    judged. Prints each round's time from the start to the last report (goal: under 2 s for 30 x 8),
    rounds per minute (open to judged), and p50/p99 of the round's requests.
 3. Where the server's one lock draws the line: one round each with ``--sweep`` members.
-Members' kernels are threads of this one process here, so the figures include its own Python's time.
+Members' kernels are threads of this one process here, so the figures include its own Python's time;
+each member makes its writers' clients and opens their connections when it joins (``rounds.Member``).
 Stops everything it started.
 """
 
@@ -50,13 +51,13 @@ class Signer:
     def __init__(self, url: str, secret: bytes, name: str, role: str = "member"):
         self.url, self.keys = url, derive(secret, name, role)
         self._pool: list = []
+        self.session = boto3.session.Session(region_name="us-east-1", aws_access_key_id=self.keys.access_key,
+                                             aws_secret_access_key=self.keys.secret_key)  # one per member, as a lab's
         self.client = self.new_client()
 
     def new_client(self):
-        return boto3.session.Session(region_name="us-east-1", aws_access_key_id=self.keys.access_key,
-                                     aws_secret_access_key=self.keys.secret_key).client(
-            "dynamodb", endpoint_url=self.url, config=Config(retries={"total_max_attempts": 1},
-                                                              max_pool_connections=64))
+        return self.session.client("dynamodb", endpoint_url=self.url, config=Config(
+            retries={"total_max_attempts": 1}, max_pool_connections=64))
 
     def clients(self, n: int) -> list:
         while len(self._pool) < n:
@@ -119,8 +120,6 @@ def play_rounds(url: str, secret: bytes, members: int, writers: int, count: int)
     host = Signer(url, secret, "facilitator", "facilitator")
     facilitator = rounds.Facilitator(host, "facilitator")
     seats = [rounds.Member(Signer(url, secret, f"member{i:02d}"), f"member{i:02d}") for i in range(members)]
-    for seat in seats:
-        seat.lab.clients(writers)  # each member's kernel has its clients before the round
     measured = []
     for _ in range(count):
         began = time.perf_counter()

@@ -87,3 +87,16 @@ def users(client):
     """The tutorial's ``Users`` table, empty."""
     labkit.reset_table(client, "Users")
     return "Users"
+
+
+@pytest.fixture(scope="session")
+def hub(tmp_path_factory):
+    """The study group's JupyterHub (tests/hub_support.py), started once for every test of the session that
+    asks for it: tests/test_group_hub.py and the browser's study-group test."""
+    from hub_support import running_hub
+
+    try:
+        with running_hub(tmp_path_factory.mktemp("hub")) as started:
+            yield started
+    except RuntimeError as error:
+        pytest.fail(str(error))

@@ -1,125 +1,38 @@
 """The study group's hub, end to end: JupyterHub on loopback, three members and a facilitator made through
 its REST API, their servers started, and rounds run through each member's own kernel.
 
-Slow (a minute or two: four JupyterLab servers start). Installs JupyterHub (requirements-hub.txt) and
-configurable-http-proxy (npm, into .hub/node) when missing; stops everything it starts.
+Slow (a minute or two: four JupyterLab servers start). The hub is the session's (``hub`` in tests/conftest.py,
+tests/hub_support.py), shared with the browser's study-group test.
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
-import os
 import re
-import signal
-import socket
-import subprocess
-import sys
 import time
-import urllib.error
-import urllib.request
 import uuid
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+from hub_support import FACILITATOR, MEMBERS, TOKEN, api, ensure_user, wait_for_servers
+
 pytestmark = pytest.mark.slow
-MEMBERS = ("ada", "bea", "cyd")
-FACILITATOR = "fay"
-TOKEN = uuid.uuid4().hex
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def _other_users_can_run_python() -> bool:
-    """Members as system users of their own need an interpreter that other users can run (here it may sit
-    under a private /root)."""
-    if os.geteuid() != 0:
-        return False
-    try:
-        probe = subprocess.run([sys.executable, "-c", "import jupyterhub, labkit"], user="nobody", group="nogroup",
-                               capture_output=True, env={"PYTHONPATH": str(ROOT)}, timeout=60, cwd="/")
-    except (OSError, KeyError):  # the interpreter cannot even be started by another user
-        return False
-    return probe.returncode == 0
-
-
-@pytest.fixture(scope="module")
-def hub(tmp_path_factory):
-    if subprocess.call([sys.executable, "-c", "import jupyterhub"], stderr=subprocess.DEVNULL):
-        subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "-r", str(ROOT / "requirements-hub.txt")],
-                       check=True)
-    from labkit.group.hub import CONFIG, ensure_proxy, hub_environment
-
-    separate = _other_users_can_run_python()
-    state = tmp_path_factory.mktemp("hub")
-    state.chmod(0o755)
-    port = _free_port()
-    env = {**os.environ, "PYTHONPATH": str(ROOT), **hub_environment(
-        password="shared-secret-pw", port=port,  # members unnamed: the REST API creates them
-        lab_port=_free_port(), internal_port=_free_port(), proxy_api_port=_free_port(), api_token=TOKEN,
-        state=state, separate_users="1" if separate else "0", proxy=ensure_proxy(ROOT / ".hub" / "node"))}
-    log = open(state / "hub.log", "w")
-    process = subprocess.Popen([sys.executable, "-m", "jupyterhub", "-f", str(CONFIG)], env=env, cwd=state,
-                               stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        try:
-            api(url, "GET", "/hub/api/")
-            break
-        except (OSError, urllib.error.URLError):
-            if process.poll() is not None:
-                break
-            time.sleep(0.5)
-    else:
-        process.kill()
-    if process.poll() is not None:
-        pytest.fail("the hub did not start:\n" + (state / "hub.log").read_text()[-4000:])
-    yield {"url": url, "process": process, "separate": separate, "log": state / "hub.log",
-           "secret": env["LABKIT_HUB_SECRET"]}
-    process.send_signal(signal.SIGTERM)  # the hub stops the members' servers, its service and its proxy
-    try:
-        process.wait(30)
-    except subprocess.TimeoutExpired:
-        pass
-    try:
-        os.killpg(process.pid, signal.SIGKILL)  # whatever of the hub's own group is left
-    except ProcessLookupError:
-        pass
-    log.close()
-    if separate:
-        for name in (*MEMBERS, FACILITATOR):
-            subprocess.run(["userdel", "--remove", name], capture_output=True)
-
-
-def api(url: str, method: str, path: str, body: dict | None = None) -> dict:
-    request = urllib.request.Request(url + path, method=method, data=json.dumps(body).encode() if body else None,
-                                     headers={"Authorization": f"token {TOKEN}", "Content-Type": "application/json"})
-    with urllib.request.urlopen(request, timeout=30) as reply:
-        data = reply.read()
-    return json.loads(data) if data else {}
 
 
 @pytest.fixture(scope="module")
 def kernels(hub):
     """Every member and the facilitator made through the REST API, their servers started, a kernel each."""
     url = hub["url"]
-    api(url, "POST", "/hub/api/users", {"usernames": list(MEMBERS)})
-    api(url, "POST", f"/hub/api/users/{FACILITATOR}", {"admin": True})
     names = (FACILITATOR, *MEMBERS)
     for name in names:
-        api(url, "POST", f"/hub/api/users/{name}/server")
-    deadline = time.monotonic() + 180
-    while not all(api(url, "GET", f"/hub/api/users/{n}").get("servers", {}).get("", {}).get("ready") for n in names):
-        if time.monotonic() > deadline:
-            pytest.fail("the members' servers did not start:\n" + hub["log"].read_text()[-4000:])
-        time.sleep(1)
+        user = ensure_user(url, name, admin=name == FACILITATOR)  # the facilitator: an admin from the hub's start
+        if not user.get("servers", {}).get(""):  # not started already (by a login in the browser's test)
+            api(url, "POST", f"/hub/api/users/{name}/server")
+    try:
+        wait_for_servers(url, names, hub["log"])
+    except RuntimeError as error:
+        pytest.fail(str(error))
     return {name: api(url, "POST", f"/user/{name}/api/kernels", {"name": "python3"})["id"] for name in names}
 
 

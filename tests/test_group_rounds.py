@@ -67,12 +67,80 @@ def test_guarded_exactly_one_registration_wins_across_members(server, host):
     assert table["conditional failures"].sum() == 5
 
 
+def bar_colours(picture) -> dict[int, set]:
+    """Writer -> the colours of every bar drawn on that writer's lane (read from the figure itself)."""
+    drawn: dict[int, set] = {}
+    for collection in picture.figure.axes[0].collections:
+        faces = collection.get_facecolors()
+        for index, path in enumerate(collection.get_paths()):
+            writer = round(float(path.vertices[:, 1].mean()))
+            drawn.setdefault(writer, set()).add(tuple(faces[index % len(faces)][:3]))
+    return drawn
+
+
+def test_the_facilitators_timeline_has_one_colour_per_member_and_a_legend_naming_them(server, host):
+    from labkit.group.widgets import round_timeline
+
+    result, _ = play_all(host, members(server, "ivan", "jana", "kofi"), writers=2)
+    picture = round_timeline(result)
+    owner = dict(zip(result.frame["writer"], result.frame["member"]))
+    by_member: dict[str, set] = {}
+    for writer, colours in bar_colours(picture).items():
+        by_member.setdefault(owner[writer], set()).update(colours)
+    assert sorted(by_member) == ["ivan", "jana", "kofi"]
+    assert all(len(colours) == 1 for colours in by_member.values()), by_member  # both writers, win or lose
+    assert len({next(iter(c)) for c in by_member.values()}) == 3  # a colour each
+    names = [t.get_text() for t in picture.figure.legends[0].get_texts()]
+    assert names[:3] == sorted(by_member, key=lambda m: min(w for w, o in owner.items() if o == m))
+    assert names[3:] == ["outlined: write succeeded"]
+    winners = [c for c in picture.figure.axes[0].collections if c.get_linewidths()[0] > 0]
+    assert len(winners) == 1 and len(winners[0].get_paths()) == 1  # the one write that won, outlined
+
+
+def test_a_crowds_legend_wraps_within_the_picture_which_grows_by_its_rows():
+    """Nine members with long names (the panel's most simulated, and one more): every legend entry is drawn
+    inside the picture, on as many rows as it takes."""
+    from types import SimpleNamespace
+
+    import pandas as pd
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    from labkit.views.timeline import height_px, timeline
+
+    names = ["you"] + [f"simulated-{i}" for i in range(1, 9)]
+    frame = pd.DataFrame([{"member": name, "writer": 2 * i + w + 1, "step": "write", "start": float(i), "end": i + 5.0,
+                           "outcome": "succeeded" if (i, w) == (0, 0) else "ConditionalCheckFailedException"}
+                          for i, name in enumerate(names) for w in range(2)])
+    result = SimpleNamespace(frame=frame, writers=18, unit="ms", headline=lambda: "a crowd")
+    picture = timeline(result, colour_by="member", labels={n: f"{n} (simulated)" for n in names[1:]})
+    canvas = FigureCanvasAgg(picture.figure)
+    canvas.draw()  # laid out as it is saved
+    renderer = canvas.get_renderer()
+    legend = picture.figure.legends[0].get_window_extent(renderer)
+    assert 0 <= legend.x0 and legend.x1 <= picture.figure.bbox.width, (legend, picture.figure.bbox)
+    assert 0 <= legend.y0  # its bottom row inside the picture too
+    assert len({round(t.get_window_extent(renderer).y0) for t in picture.figure.legends[0].get_texts()}) > 1
+    assert picture.figure.bbox.height > height_px(18) * 2  # taller by the extra rows (drawn at twice its size)
+
+
 def test_naive_more_than_one_told_it_won_or_says_it_held_by_chance(server, host):
     result, _ = play_all(host, members(server, "ivan", "jana", "kofi"), variant="naive")
     if result.race.judgement == "HELD":
         assert "happened not to overlap" in str(result)
     else:
         assert len(result.winners()) > 1 and "BROKEN" in str(result)
+
+
+def test_a_member_readies_each_writers_client_at_join_not_at_fire(server, host):
+    """A client's first request (its connection, the server's thread for it) is paid at Join."""
+    lab = SignedLab(server.url, "tara")
+    state = host.open("registration", "guarded", 3)
+    sent = {}
+    for index, client in enumerate(lab.clients(3)):
+        client.meta.events.register("before-send", lambda index=index, **_: sent.update({index: sent.get(index, 0) + 1}))
+    rounds.Member(lab, "tara").join(state.round_id)
+    assert sent == {0: 1, 1: 1, 2: 1} and len(lab.clients(3)) == 3  # one request on each writer's own client
+    host.close(state.round_id)
 
 
 def test_a_late_joiner_is_told_and_does_not_block(server, host):
@@ -137,6 +205,10 @@ def test_a_solo_round_with_simulated_members_on_the_embedded_lab():
     assert result.race.judgement == "HELD"
     assert "2 simulated: sim-1, sim-2" in str(result)
     assert set(result.per_member()["member"]) == {"sim-1 (simulated)", "sim-2 (simulated)", "you"}
+    from labkit.group.widgets import round_timeline
+
+    legend = [t.get_text() for t in round_timeline(result).figure.legends[0].get_texts()]
+    assert sorted(legend[:3]) == ["sim-1 (simulated)", "sim-2 (simulated)", "you"]
 
 
 def test_open_refuses_what_the_catalogue_does_not_have(server, host):
@@ -147,7 +219,7 @@ def test_open_refuses_what_the_catalogue_does_not_have(server, host):
 
 
 def test_the_panels_open_join_fire_and_show_both_sides(server):
-    from labkit.group.widgets import facilitator_panel, member_panel
+    from labkit.group.widgets import facilitator_panel, member_panel, round_timeline
 
     panel = facilitator_panel(SignedLab(server.url, "rosa", role="facilitator"), "rosa", writers=2, lead=0.3)
     assert panel.state is None and panel.fire_button.disabled  # no round until Open is pressed
@@ -170,6 +242,8 @@ def test_the_panels_open_join_fire_and_show_both_sides(server):
     panel._show_joined()
     assert "2 joined: simulated-1, simulated-2" in panel.joined.value
     assert "2 simulated: simulated-1, simulated-2" in html_text(panel.fire_round() and panel.result.value)
+    assert panel.picture.layout.display is None and bytes(panel.picture.value).startswith(b"\x89PNG")
+    assert bytes(panel.picture.value) == round_timeline(panel.last).png()  # the round's timeline, coloured by member
 
 
 def html_text(value: str) -> str:

@@ -115,6 +115,41 @@ def test_a_request_changed_after_signing_is_refused(server, ana):
     assert raw_post(server.url, headers, captured["body"])[0] == 200  # as signed, within 15 minutes: fine
 
 
+def signed_by_hand(lab, url: str, body: bytes, extra: dict | None = None) -> dict:
+    """Headers botocore's signer gives a GetItem to ``url`` (its path and query signed), with ``extra``."""
+    from botocore.auth import SigV4Auth
+    from botocore.awsrequest import AWSRequest
+    from botocore.credentials import Credentials
+
+    request = AWSRequest("POST", url, data=body, headers={
+        "Content-Type": "application/x-amz-json-1.0", "X-Amz-Target": "DynamoDB_20120810.GetItem", **(extra or {})})
+    SigV4Auth(Credentials(lab.credentials.access_key, lab.credentials.secret_key), "dynamodb", "us-east-1").add_auth(
+        request)
+    return dict(request.headers)
+
+
+def test_a_signed_content_hash_header_does_not_unbind_the_body(server, ana):
+    """botocore takes the body's hash from X-Amz-Content-SHA256 when a request has one; the server always
+    hashes the body itself, so a signed hash of one body does not pass another."""
+    import hashlib
+
+    body = json.dumps({"TableName": "Users", "Key": {"Username": {"S": "alice"}}}).encode()
+    headers = signed_by_hand(ana, server.url + "/", body, {"X-Amz-Content-SHA256": hashlib.sha256(body).hexdigest()})
+    assert raw_post(server.url, headers, body)[0] == 200
+    changed = body.replace(b"alice", b"brian")
+    assert raw_post(server.url, headers, changed)[1]["__type"].endswith("#InvalidSignatureException")
+
+
+def test_a_signed_query_string_is_checked_too(server, ana):
+    body = json.dumps({"TableName": "Users", "Key": {"Username": {"S": "alice"}}}).encode()
+    headers = signed_by_hand(ana, server.url + "/?probe=1", body)
+    parts = urlsplit(server.url)
+    for path, expected in (("/?probe=1", 200), ("/?probe=2", 400)):
+        connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=10)
+        connection.request("POST", path, body=body, headers=headers)
+        assert connection.getresponse().status == expected, path
+
+
 @pytest.mark.parametrize("offset, start", [(16 * 60, "Signature expired: "), (-16 * 60, "Signature not yet current: ")])
 def test_a_timestamp_over_15_minutes_off_is_refused_and_changes_nothing(server, ana, offset, start):
     before, traced = users(ana), len(server.front.trace)

@@ -2,7 +2,8 @@
 
 1. The facilitator **opens** a round: a scenario from the race catalogue, naive or guarded, writers per
    member. The round is the ``#round`` item of the rounds table (only a facilitator's key may write it).
-2. Members **join**: each puts an item under their own name (the only items their key may write there),
+2. Members **join**: each makes their writers' clients and opens their connections (one-off costs, paid
+   now and not at Fire), puts an item under their own name (the only items their key may write there),
    then waits on the round item, polling it, for at most ``wait_seconds``.
 3. The facilitator **fires**: sets the scene once, gives every member who has joined a seat (the first
    of their writer numbers) and a start time a moment ahead; every member's writers start at that time.
@@ -338,10 +339,18 @@ class Member:
         if state.state != "open":
             raise RoundError(f"{state.round_id} has already {'been fired' if state.state != 'closed' else 'closed'}: "
                              "join the next round")
+        self._ready(state.writers)
         self.client.put_item(TableName=ROUNDS_TABLE, Item={
             **_key(state.round_id, self.name), "State": {"S": "joined"}, "Joined": {"N": repr(time.time())},
             "Simulated": {"BOOL": self.simulated}})
         return state
+
+    def _ready(self, writers: int) -> None:
+        """Make this member's writers' clients and send one request on each, before taking the seat: a
+        client's first request costs several of its later ones (its connection, and the server's thread for
+        it), and paid here, at join, it is not paid by the race at Fire."""
+        for client in self.lab.clients(writers):
+            client.list_tables(Limit=1)
 
     def leave(self, round_id: str) -> None:
         self.client.delete_item(TableName=ROUNDS_TABLE, Key=_key(round_id, self.name))

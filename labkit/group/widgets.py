@@ -2,7 +2,7 @@
 
 The facilitator chooses a scenario, naive or guarded, and writers per member, presses **Open**, watches
 members join (a background thread polls the round's items), and presses **Fire**; the round's whole
-result follows: per member, the invariant, the history of rounds. A member presses **Join**; a background
+result follows: per member, the invariant, the timeline coloured by member, the history of rounds. A member presses **Join**; a background
 thread waits on the round item, runs the member's writers at the start time, and shows the member's own
 attempts, the winners, and why each of theirs lost. Neither blocks its kernel while it waits.
 """
@@ -16,11 +16,21 @@ import time
 import ipywidgets as widgets
 
 from ..race.library import scenarios
+from ..race.report import scroll_box
 from ..views.saved import PlainWhenSaved
+from ..views.timeline import WIDTH_PX, Timeline, timeline
 from . import rounds
 
 FACILITATOR_CLASS = "labkit-group-facilitator"
 MEMBER_CLASS = "labkit-group-member"
+TABLE_HEIGHT_PX = 200  # the per-member table and the history scroll in boxes this tall: 30 members stay one screen
+
+
+def round_timeline(result: rounds.GroupResult) -> Timeline:
+    """A round's timeline (the race lab's), one colour per member, the legend naming them; simulated members
+    labelled so."""
+    labels = {name: f"{name} (simulated)" for name, report in result.reports.items() if report.simulated}
+    return timeline(result.race, colour_by="member", labels=labels)
 
 
 def _pre(lines: list[str], cls: str = "") -> str:
@@ -54,13 +64,17 @@ class FacilitatorPanel(PlainWhenSaved, widgets.VBox):
         self.fire_button = widgets.Button(description="Fire", icon="bolt", button_style="danger", disabled=True)
         self.joined = widgets.HTML("<i>No round open.</i>")
         self.result = widgets.HTML()
+        # hidden until a round is judged: an Image without a picture shows a broken-image icon
+        self.picture = widgets.Image(format="png", layout=widgets.Layout(
+            width=f"{WIDTH_PX}px", max_width="100%", height="auto", display="none"))
         self.history = widgets.HTML()
         self.open_button.on_click(lambda _: self.open_round())
         self.fire_button.on_click(lambda _: self.fire_round())
         self._watching = threading.Event()
         super().__init__([widgets.HBox([self.scenario, self.variant]),
                           widgets.HBox([self.writers, self.simulated]),
-                          widgets.HBox([self.open_button, self.fire_button]), self.joined, self.result, self.history])
+                          widgets.HBox([self.open_button, self.fire_button]), self.joined, self.result, self.picture,
+                          self.history])
         self.add_class(FACILITATOR_CLASS)
 
     def open_round(self) -> rounds.RoundState | None:
@@ -75,6 +89,7 @@ class FacilitatorPanel(PlainWhenSaved, widgets.VBox):
             self.result.value = _error(error)
             return None
         self.fire_button.disabled, self.result.value = False, ""
+        self.picture.layout.display = "none"
         self._show_joined()
         self._watching.set()
         threading.Thread(target=self._watch, args=(self.state.round_id,), daemon=True).start()
@@ -106,9 +121,13 @@ class FacilitatorPanel(PlainWhenSaved, widgets.VBox):
         except Exception as error:  # noqa: BLE001
             self.result.value = _error(error)
             return None
+        members = self.last.per_member().to_html(index=False, classes="labkit-group-members")
         self.result.value = (_pre(self.last.lines(), "labkit-group-result")
-                             + self.last.per_member().to_html(index=False, classes="labkit-group-members"))
-        self.history.value = "<b>Rounds so far</b>" + self.host.history().to_html(index=False)
+                             + scroll_box(members, TABLE_HEIGHT_PX, "labkit-group-members-box"))
+        self.picture.value = round_timeline(self.last).png()
+        self.picture.layout.display = None
+        self.history.value = "<b>Rounds so far</b>" + scroll_box(self.host.history().to_html(index=False),
+                                                                 TABLE_HEIGHT_PX, "labkit-group-history-box")
         return self.last
 
 
