@@ -73,7 +73,7 @@ def main(argv: list[str]) -> int:
     else:
         ensure_chromium()
     return subprocess.call([PYTHON, "-m", "pytest", "tests", "notebooks", "--nbval",
-                            "--nbval-sanitize-with", "tests/nbval_sanitize.cfg", *rest], cwd=ROOT)
+                            "--nbval-sanitize-with", "tests/nbval_sanitize.cfg", "--durations=15", *rest], cwd=ROOT)
 
 
 if __name__ == "__main__":

@@ -2,12 +2,16 @@
 
 The server serves a temporary copy of ``notebooks/`` (nothing a test does can save over the repository),
 every notebook opens in its own browser context and workspace (so each gets its own kernel), and a
-chapter is opened and run once per session however many tests look at it. A failing test leaves a
-screenshot and the page's HTML under ``test-artifacts/``.
+chapter is opened and run once however many tests look at it. The server, the browser and the chapters
+are package-scoped: they close when the last browser test is done, not at the end of the whole run (they
+hold a kernel and a renderer per chapter, and an idle Playwright connection left open through the rest of
+the run once hung CI's last teardown). A failing test leaves a screenshot and the page's HTML under
+``test-artifacts/``.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -17,8 +21,10 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
+import warnings
 from pathlib import Path
 
 import pytest
@@ -31,6 +37,7 @@ START_TIMEOUT_S = 120
 RUN_TIMEOUT_MS = 600_000  # a whole chapter, on a slow CI machine
 CLICK_TIMEOUT_MS = 120_000  # one button's handler in the kernel (a 64-writer race)
 RENDER_TIMEOUT_MS = 30_000  # the page drawing what it already has
+TEARDOWN_TIMEOUT_S = 180  # closing every page and the browser; past it, Playwright's driver is stopped
 
 # JupyterLab settings for a test run: every cell in the DOM (no virtual scrolling), no news pop-ups.
 LAB_SETTINGS = {
@@ -117,6 +124,39 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+@contextlib.contextmanager
+def _bounded(seconds: float):
+    """Closing pages and the browser goes through Playwright's driver, and a close that never answers would
+    hold the whole run until CI's limit. Past ``seconds``, the driver (a child process of this one) and the
+    browser it launched are killed: the waiting call then fails with Playwright's own error, which is
+    reported, and the run goes on."""
+    timer = threading.Timer(seconds, _kill_playwright_driver)
+    timer.daemon = True
+    timer.start()
+    try:
+        yield
+    except Exception as error:  # the driver was killed under a close: say so, do not fail the tests that passed
+        if not getattr(_kill_playwright_driver, "fired", False):
+            raise
+        warnings.warn(f"Playwright's driver was stopped after a close took over {seconds} s: {error!r}")
+    finally:
+        timer.cancel()
+
+
+def _kill_playwright_driver() -> None:
+    """Kill Playwright's driver, the child of this process that runs Playwright's node program; the browser
+    it launched reads its commands from the driver's pipe and exits when that closes."""
+    _kill_playwright_driver.fired = True
+    for process in Path("/proc").glob("[0-9]*"):
+        try:
+            parent = (process / "stat").read_text().rsplit(")", 1)[1].split()[1]
+            command = (process / "cmdline").read_bytes()
+        except (OSError, IndexError):
+            continue
+        if parent == str(os.getpid()) and b"playwright" in command:
+            os.kill(int(process.name), signal.SIGKILL)
 
 
 class JupyterLabServer:
@@ -336,7 +376,7 @@ class Chapter:
             urllib.request.urlopen(request, timeout=30).close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def jupyter_lab(tmp_path_factory):
     workdir = tmp_path_factory.mktemp("jupyterlab")
     shutil.copytree(ROOT / "notebooks", workdir / "root" / "notebooks")
@@ -345,17 +385,19 @@ def jupyter_lab(tmp_path_factory):
     server.stop()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser():
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=chromium_executable(), headless=True, args=CHROMIUM_ARGS)
-        yield launched
+    playwright = sync_playwright().start()
+    launched = playwright.chromium.launch(executable_path=chromium_executable(), headless=True, args=CHROMIUM_ARGS)
+    yield launched
+    with _bounded(TEARDOWN_TIMEOUT_S):
         launched.close()
+        playwright.stop()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def chapters(jupyter_lab, browser):
     """Every chapter the session opened; a notebook is opened and run once and its page shared, unless a
     test asks for a fresh one (one it may break)."""
@@ -380,8 +422,9 @@ def chapters(jupyter_lab, browser):
         return chapter
 
     yield get
-    for chapter in everyone:
-        chapter.close()
+    with _bounded(TEARDOWN_TIMEOUT_S):
+        for chapter in everyone:
+            chapter.close()
 
 
 @pytest.fixture

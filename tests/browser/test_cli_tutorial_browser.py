@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from test_chapters_in_browser import assert_one_winner, fire
+from .test_chapters_in_browser import assert_one_winner, fire
 
 pytestmark = pytest.mark.browser
 

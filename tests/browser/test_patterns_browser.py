@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from test_chapters_in_browser import fire
+from .test_chapters_in_browser import fire
 
 pytestmark = pytest.mark.browser
 

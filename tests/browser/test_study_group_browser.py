@@ -19,7 +19,7 @@ import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from hub_support import FACILITATOR, FACILITATOR_PASSWORD, PASSWORD, api
-from test_output_heights import LIMIT_PX
+from .test_output_heights import LIMIT_PX
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
