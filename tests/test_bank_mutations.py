@@ -82,11 +82,11 @@ LISTED = {
         ("cw-missing-attribute-compare", lambda q: (q.update(prompt=q["prompt"].replace(
             "retry_count < :max", "attribute_not_exists(retry_count) OR retry_count < :max")),
             q.update(given={"condition": "ConditionExpression attribute_not_exists(retry_count) OR retry_count < :max."}))),
-    "cap-failed-condition: the key says 2 WCU when the item is absent":
-        ("cap-failed-condition", lambda q: _text(q, q["answer"], "A failed conditional write consumes write capacity (by the item's size; 2 WCU when the item is absent)")),
-    "cap-failed-condition: the key's text and claim say 2 WCU":
-        ("cap-failed-condition", lambda q: (_text(q, q["answer"], "A failed conditional write consumes write capacity (by the item's size; 2 WCU when the item is absent)"),
-                                            q["options"][q["answer"]].update(claim={"billed": "write capacity", "absent_item_wcu": 2}))),
+    "cap-failed-condition: the key says a failure on an absent item is free":
+        ("cap-failed-condition", lambda q: _text(q, q["answer"], "A failed conditional write consumes write capacity, but is free when the item does not exist")),
+    "cap-failed-condition: the key's text and claim say a failure on an absent item is free":
+        ("cap-failed-condition", lambda q: (_text(q, q["answer"], "A failed conditional write consumes write capacity, but is free when the item does not exist"),
+                                            q["options"][q["answer"]].update(claim={"billed": "write capacity", "absent": "free when the item does not exist"}))),
     "cap-read-units: the key's text swapped with the TransactGetItems option's (both say 1 RCU)":
         ("cap-read-units", lambda q: _swap_texts(q, 0, 2)),
     "cap-read-units: the key moved to the next option":
