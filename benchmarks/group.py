@@ -15,7 +15,8 @@ Starts two servers, each in a process of its own on a free loopback port: ``pyth
    rounds per minute (open to judged), and p50/p99 of the round's requests.
 3. Where the server's one lock draws the line: one round each with ``--sweep`` members.
 Members' kernels are threads of this one process here, so the figures include its own Python's time;
-each member makes its writers' clients and opens their connections when it joins (``rounds.Member``).
+each member makes its writers' clients, opens their connections and builds their models when it joins
+(``rounds.Member``).
 Stops everything it started.
 """
 

@@ -132,14 +132,26 @@ def test_naive_more_than_one_told_it_won_or_says_it_held_by_chance(server, host)
 
 
 def test_a_member_readies_each_writers_client_at_join_not_at_fire(server, host):
-    """A client's first request (its connection, the server's thread for it) is paid at Join."""
+    """A client's first request (its connection, the server's thread for it) and the models botocore builds
+    at its first call of an operation and at its first refusal are paid at Join, not by the race at Fire."""
     lab = SignedLab(server.url, "tara")
     state = host.open("registration", "guarded", 3)
     sent = {}
     for index, client in enumerate(lab.clients(3)):
         client.meta.events.register("before-send", lambda index=index, **_: sent.update({index: sent.get(index, 0) + 1}))
+    built = []  # botocore builds a client's error table and each operation's model once, when first asked
+    for client in lab.clients(3):
+        model = client.meta.service_model
+        for name in ("shape_for_error_code", "operation_model"):
+            original = getattr(model, name)
+            setattr(model, name, lambda *args, original=original, name=name, model=model:
+                    built.append((id(model), name, *args)) or original(*args))
     rounds.Member(lab, "tara").join(state.round_id)
     assert sent == {0: 1, 1: 1, 2: 1} and len(lab.clients(3)) == 3  # one request on each writer's own client
+    for client in lab.clients(3):  # and the models its race and its first refusal need, built at Join too
+        mine = {call[1:] for call in built if call[0] == id(client.meta.service_model)}
+        assert ("shape_for_error_code", "ConditionalCheckFailedException") in mine
+        assert {("operation_model", op) for op in ("PutItem", "UpdateItem", "TransactWriteItems")} <= mine
     host.close(state.round_id)
 
 
