@@ -52,25 +52,30 @@ def test_the_unmutated_questions_pass(tmp_path, lab):
 
 # -- the mutations the review found passing -------------------------------------------------------
 
-def _text(q, i, text):
-    q["options"][i]["text"] = text
+def _key_says(text, claim=None):
+    """A mutation: the key's text becomes ``text``, and its structured claim ``claim`` when one is given."""
+    def mutate(q):
+        q["options"][q["answer"]]["text"] = text
+        if claim is not None:
+            q["options"][q["answer"]]["claim"] = claim
+    return mutate
 
 
 def _swap_texts(q, i, j):
     q["options"][i]["text"], q["options"][j]["text"] = q["options"][j]["text"], q["options"][i]["text"]
 
 
+ABSENT_FREE = "A failed conditional write consumes write capacity, but is free when the item does not exist"
 LISTED = {
     "err-catch-in-python: the key's text is except Exception":
-        ("err-catch-in-python", lambda q: _text(q, q["answer"], "except Exception")),
+        ("err-catch-in-python", _key_says("except Exception")),
     "err-catch-in-python: the key's text and claim are except Exception":
-        ("err-catch-in-python", lambda q: (_text(q, q["answer"], "except Exception"),
-                                           q["options"][q["answer"]].update(claim={"code": "Exception"}))),
+        ("err-catch-in-python", _key_says("except Exception", {"code": "Exception"})),
     "ol-version-condition: the key's update without the version increment":
-        ("ol-version-condition", lambda q: _text(q, q["answer"], "SET bio = :bio with ConditionExpression version = :five")),
+        ("ol-version-condition", _key_says("SET bio = :bio with ConditionExpression version = :five")),
     "ol-version-condition: the key's text and claim without the version increment":
-        ("ol-version-condition", lambda q: (_text(q, q["answer"], "SET bio = :bio with ConditionExpression version = :five"),
-                                            q["options"][q["answer"]].update(claim={"update": "SET bio = :bio", "condition": "version = :five"}))),
+        ("ol-version-condition", _key_says("SET bio = :bio with ConditionExpression version = :five",
+                                           {"update": "SET bio = :bio", "condition": "version = :five"})),
     "lim-expression-placeholders: two options' texts swapped":
         ("lim-expression-placeholders", lambda q: _swap_texts(q, 0, 2)),
     "lim-expression-placeholders: two whole options swapped":
@@ -83,10 +88,10 @@ LISTED = {
             "retry_count < :max", "attribute_not_exists(retry_count) OR retry_count < :max")),
             q.update(given={"condition": "ConditionExpression attribute_not_exists(retry_count) OR retry_count < :max."}))),
     "cap-failed-condition: the key says a failure on an absent item is free":
-        ("cap-failed-condition", lambda q: _text(q, q["answer"], "A failed conditional write consumes write capacity, but is free when the item does not exist")),
+        ("cap-failed-condition", _key_says(ABSENT_FREE)),
     "cap-failed-condition: the key's text and claim say a failure on an absent item is free":
-        ("cap-failed-condition", lambda q: (_text(q, q["answer"], "A failed conditional write consumes write capacity, but is free when the item does not exist"),
-                                            q["options"][q["answer"]].update(claim={"billed": "write capacity", "absent": "free when the item does not exist"}))),
+        ("cap-failed-condition", _key_says(ABSENT_FREE, {"billed": "write capacity",
+                                                         "absent": "free when the item does not exist"})),
     "cap-read-units: the key's text swapped with the TransactGetItems option's (both say 1 RCU)":
         ("cap-read-units", lambda q: _swap_texts(q, 0, 2)),
     "cap-read-units: the key moved to the next option":
