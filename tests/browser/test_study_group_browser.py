@@ -15,6 +15,7 @@ import re
 import secrets
 from pathlib import Path
 
+import nbformat
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
@@ -37,10 +38,9 @@ lab = labkit.connect()  # the hub's spawner gave this server LABKIT_BACKEND=serv
 
 
 def notebook(source: str) -> dict:
-    return {"cells": [{"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": [],
-                       "source": source}],
-            "metadata": {"kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"}},
-            "nbformat": 4, "nbformat_minor": 5}
+    made = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(source)])
+    made.metadata["kernelspec"] = {"display_name": "Python 3", "language": "python", "name": "python3"}
+    return made
 
 
 def log_in(browser, url: str, name: str, password: str):
