@@ -34,6 +34,10 @@ ROOT = Path(__file__).resolve().parents[2]
 CONFIG = Path(__file__).with_name("jupyterhub_config.py")
 NAME = re.compile(r"[a-z][a-z0-9_-]{0,30}")  # a name that is also a valid system user name
 WORKBOOK = "workbook"  # each member's own copy of the notebooks, in their home
+# A member's JupyterLab settings at first start, as Binder's postBuild sets them: no pop-up asking about
+# Jupyter news or updates over the round (the member may turn them on again; an existing file is kept).
+NO_NEWS = (Path(".jupyter/lab/user-settings/@jupyterlab/apputils-extension/notification.jupyterlab-settings"),
+           '{"fetchNews": "false", "checkForUpdates": false}\n')
 NO_TLS = ("WARNING: the hub listens on {url} without HTTPS. Passwords and every notebook cross the network "
           "in clear text: give --ssl-cert and --ssl-key, or serve it only on a network you trust.")
 
@@ -85,7 +89,7 @@ def configure_kubernetes(c, port: int = 8765) -> None:
 
 
 def _prepare_home(spawner) -> None:
-    """Before a member's first start: their system user (when the hub is root) and their own workbook."""
+    """Before a member's first start: their system user (when the hub is root), their own workbook and settings."""
     name = spawner.user.name
     if separate_users():
         try:
@@ -95,13 +99,19 @@ def _prepare_home(spawner) -> None:
         home = Path(pwd.getpwnam(name).pw_dir)
     else:
         home = Path(spawner.format_string(spawner.home_dir_template))
-    book = home / WORKBOOK
+    book, settings = home / WORKBOOK, home / NO_NEWS[0]
+    made = []
     if not book.exists():
         shutil.copytree(ROOT / "notebooks", book, ignore=shutil.ignore_patterns("*_progress.json", ".ipynb_checkpoints"))
-        if separate_users():
-            entry = pwd.getpwnam(name)
-            for path in [book, *book.rglob("*")]:
-                os.chown(path, entry.pw_uid, entry.pw_gid)
+        made.append(book)
+    if not settings.exists():
+        settings.parent.mkdir(parents=True, exist_ok=True)
+        settings.write_text(NO_NEWS[1], encoding="utf-8")
+        made.append(home / NO_NEWS[0].parts[0])
+    if separate_users():
+        entry = pwd.getpwnam(name)
+        for path in [p for top in made for p in (top, *top.rglob("*"))]:
+            os.chown(path, entry.pw_uid, entry.pw_gid)
 
 
 def configure(c) -> None:

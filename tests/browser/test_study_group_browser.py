@@ -111,6 +111,8 @@ def test_facilitator_and_member_log_in_on_the_hub_and_play_a_round(hub, browser)
     assert f"{MEMBER}: 2 attempts, {int(won)} won" in member_sees
     assert member_sees.count("lost: ConditionalCheckFailedException (The conditional request failed)") == 2 - won
     assert MEMBER in text_of(host, "table.labkit-group-members")
+    for page in (host, member):  # the hub set up each home's settings: JupyterLab asked nothing over the round
+        assert page.get_by_text("official Jupyter news").count() == 0
     assert "Rounds so far" in text_of(host, ".labkit-group-facilitator")
     # the panel after its largest round stays within one screen (tests/browser/test_output_heights.py)
     output = host.locator(".jp-Cell-outputArea", has=host.locator(".labkit-group-facilitator"))
