@@ -14,6 +14,7 @@ import glob
 import hashlib
 import html
 import io
+import itertools
 import json
 import random
 from dataclasses import dataclass
@@ -138,7 +139,11 @@ def export_round(path: str | Path, *, name: str | None = None, topics=None, weak
     if topics:
         candidates = [q for q in candidates if q.topic in set(topics)]
     fresh = [q for q in candidates if q.ref not in asked] or candidates
-    chosen = random.Random(seed).sample(fresh, min(questions, len(fresh)))
+    shuffled = random.Random(seed).sample(fresh, len(fresh))
+    if topics:  # in turn from each topic, so that a round on two topics holds both (a draw from all may not)
+        by_topic = {topic: [q for q in shuffled if q.topic == topic] for topic in dict.fromkeys(topics)}
+        shuffled = [q for turn in itertools.zip_longest(*by_topic.values()) for q in turn if q]
+    chosen = shuffled[:questions]
     round_ = Round(name or Path(path).stem, tuple(q.ref for q in chosen))
     round_.save(path)
     return round_
