@@ -475,3 +475,26 @@ def test_questions_tied_to_their_chapter_stay_out_of_the_exam_and_a_group_is_dra
         groups = [q.group for q in MockExam(seed=seed).questions if q.group]
         assert len(groups) == len(set(groups))
     assert any(sum(p.group == q.group for p in grouped) > 1 for q in grouped)  # not vacuous
+
+
+def test_a_rounds_results_scroll_in_boxes_so_a_large_group_stays_one_screen(tmp_path, monkeypatch):
+    """Walked in the browser, the facilitator's widget after the chapter's four answer files was 1,794 px tall
+    at 1400 px wide (the limit is 1,200): the most missed questions, each with every option explained, under two
+    tables that grow with the round and the group. Each now scrolls in a box of its own."""
+    import re
+
+    from labkit.quiz import rounds
+
+    monkeypatch.chdir(tmp_path)
+    round_ = export_round("big.json", questions=10, seed=3)
+    for n in range(30):
+        answers = MemberAnswers(round_, f"member-{n}", {})
+        for question in round_.questions:
+            answers.answer(question, wrong_choice(question) if n % 3 else right_choice(question))
+        answers.save()
+    page = round_results("big.json", "big-*.json")._repr_html_()
+    boxes = dict(re.findall(r"<div class='labkit-round-(\w+)-box' style='max-height:(\d+)px;overflow:auto", page))
+    assert boxes == {"questions": str(rounds.TABLE_MAX_PX), "members": str(rounds.TABLE_MAX_PX),
+                     "missed": str(rounds.MISSED_MAX_PX)}, boxes
+    missed = page.split("labkit-round-missed-box")[1]
+    assert missed.count("labkit-round-missed'") == 3 and "member-29" in page.split("labkit-round-members-box")[1]

@@ -262,3 +262,28 @@ def html_text(value: str) -> str:
     import html
 
     return html.unescape(value)
+
+
+def test_a_round_with_many_winners_counts_them_per_member_on_both_panels():
+    """A naive round at the panel's largest (16 writers for each of 9 members) has 144 winners: the facilitator's
+    and the member's result count them per member instead of naming 144 writers on one line (1,552 px tall in
+    the browser at 1400 px). A round of a few winners still names each."""
+    lab = labkit.connect("embedded")
+    host = rounds.Facilitator(lab, "you")
+    state = host.open("registration", "naive", 4)
+    you = rounds.Member(lab, "you")
+    you.join(state.round_id)
+    threads = rounds.simulate(lab, ["sim-1", "sim-2"], state.round_id, writers=4)
+    fired = host.fire(state.round_id, lead=0.2)
+    you.run(fired)
+    for thread in threads:
+        thread.join(30)
+    result = host.collect(state.round_id, timeout=10)
+    assert len(result.winners()) == 12 > rounds.NAMED_WINNERS
+    assert "winners: 12 writers: " in str(result) and "(writer" not in str(result), str(result)
+    counted = dict(part.rsplit(" ", 1) for part in str(result).split("winners: 12 writers: ")[1].splitlines()[0].split(", "))
+    assert counted == {"sim-1": "4", "sim-2": "4", "you": "4"}, str(result)
+    mine = str(you.results(fired, timeout=10))
+    assert "round winners: 12 writers: " in mine and max(map(len, mine.splitlines())) < 200, mine
+    few = [("ana", 1), ("ben", 7)]
+    assert rounds.winners_text(few) == "ana (writer 1), ben (writer 7)" and rounds.winners_text([]) == "nobody"

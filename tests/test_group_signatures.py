@@ -265,3 +265,18 @@ def test_a_group_server_needs_the_hub_secret():
     run = subprocess.run([sys.executable, "-m", "labkit", "serve", "--group", "--port", "0"],
                          env=env, capture_output=True, text=True, timeout=60)
     assert run.returncode == 1 and "LABKIT_HUB_SECRET" in run.stderr
+
+
+def test_the_chapter_labels_the_signature_window_as_the_labs_and_quotes_aws():
+    """The 15 minutes is the lab's window; AWS documents only a five-minute rule "in most cases". The chapter
+    that teaches the signatures gives the lab's figure (the server's own constant) as the lab's assumption,
+    beside the documented sentence, never as AWS's."""
+    import nbformat
+
+    from labkit.front.errors import SIGNATURE_WINDOW_MINUTES
+
+    cells = nbformat.read(ROOT / "notebooks" / "10_study_group.ipynb", as_version=4).cells
+    said = " ".join(" ".join(c.source.split()) for c in cells if c.cell_type == "markdown" and "server's clock" in c.source)
+    assert f"more than {SIGNATURE_WINDOW_MINUTES} minutes before (or after) the server's clock" in said, said
+    assert "That window is **the lab's assumption**" in said, said
+    assert '"in most cases, a request must reach AWS within five minutes of the time stamp in the request"' in said

@@ -22,6 +22,7 @@ import json
 import os
 import threading
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -40,6 +41,7 @@ LEAD_SECONDS = 1.0  # from Fire to the start: time for every member's kernel to 
 WAIT_SECONDS = 600.0  # how long a member waits for Fire before saying the facilitator may be gone
 REPORT_SECONDS = 30.0  # how long results wait for seats that have not reported (a dead kernel never does)
 LOSING = {"ConditionalCheckFailedException", "TransactionCanceledException"}
+NAMED_WINNERS = 8  # past this many, a round's winners are counted per member (the per-member table has each)
 _RACE_OPERATIONS = ("GetItem", "PutItem", "UpdateItem", "DeleteItem", "TransactWriteItems")  # what the scenarios send
 
 
@@ -174,7 +176,7 @@ class GroupResult:
 
     def lines(self) -> list[str]:
         race = self.race
-        winners = ", ".join(f"{m} (writer {n})" for m, n in self.winners()) or "nobody"
+        winners = winners_text(self.winners())
         simulated = sorted(name for name, r in self.reports.items() if r.simulated)
         return [f"round {self.state.round_id}: {race.headline()}",
                 f"members: {len(self.reports)}" + (f" ({len(simulated)} simulated: {', '.join(simulated)})"
@@ -187,6 +189,15 @@ class GroupResult:
 
     def __str__(self) -> str:
         return "\n".join(self.lines())
+
+
+def winners_text(winners: list[tuple[str, int]]) -> str:
+    """Each winner with their writer; past ``NAMED_WINNERS``, how many each member won: a naive round of 16
+    writers for each of 9 members has 144 winners, and naming each drew a wall of text over both panels."""
+    if len(winners) <= NAMED_WINNERS:
+        return ", ".join(f"{m} (writer {n})" for m, n in winners) or "nobody"
+    each = Counter(member for member, _ in winners)
+    return f"{len(winners)} writers: " + ", ".join(f"{member} {count}" for member, count in each.items())
 
 
 def judge(client, state: RoundState, reports: dict[str, Report], missing: list[str]) -> GroupResult:
@@ -315,7 +326,7 @@ class MemberOutcome:
         own = [n for m, n in winners if m == self.member]
         lines = [f"{self.member}: {len(mine)} attempts, {len(own)} won"
                  + (f" (writer{'s' * (len(own) != 1)} {', '.join(map(str, own))})" if own else ""),
-                 "round winners: " + (", ".join(f"{m} (writer {n})" for m, n in winners) or "nobody"),
+                 "round winners: " + winners_text(winners),
                  f"invariant: {self.group.race.judgement}"]
         lost = mine[(mine["step"] == "write") & (mine["outcome"] != "succeeded")]
         lines += [f"  writer {row.writer}{f' retry {row.retry}' if row.retry else ''} lost: {row.outcome}"

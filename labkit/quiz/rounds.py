@@ -14,6 +14,7 @@ import glob
 import hashlib
 import html
 import io
+import itertools
 import json
 import random
 from dataclasses import dataclass
@@ -26,6 +27,10 @@ from .render import explanation_html
 
 ROUND_FORMAT = "labkit-round/2"
 ANSWERS_FORMAT = "labkit-round-answers/2"
+# The results of a round scroll in boxes this tall, so that a round of many questions or members stays one
+# screen: each table, and the most missed questions explained (the members' table has the chart beside it).
+TABLE_MAX_PX = 200
+MISSED_MAX_PX = 360
 
 
 def content_id(questions) -> str:
@@ -138,7 +143,11 @@ def export_round(path: str | Path, *, name: str | None = None, topics=None, weak
     if topics:
         candidates = [q for q in candidates if q.topic in set(topics)]
     fresh = [q for q in candidates if q.ref not in asked] or candidates
-    chosen = random.Random(seed).sample(fresh, min(questions, len(fresh)))
+    shuffled = random.Random(seed).sample(fresh, len(fresh))
+    if topics:  # in turn from each topic, so that a round on two topics holds both (a draw from all may not)
+        by_topic = {topic: [q for q in shuffled if q.topic == topic] for topic in dict.fromkeys(topics)}
+        shuffled = [q for turn in itertools.zip_longest(*by_topic.values()) for q in turn if q]
+    chosen = shuffled[:questions]
     round_ = Round(name or Path(path).stem, tuple(q.ref for q in chosen))
     round_.save(path)
     return round_
@@ -308,9 +317,18 @@ class RoundResults:
             f"{html.escape(q.prompt)}</p>{explanation_html(q, None, verdict=False)}</div>"
             for q, n in self.most_missed())
         return (f"<div class='labkit-round-results'><h4>Round {html.escape(self.round.name)}</h4>{self.problems_html()}"
-                f"{self.per_question().to_html(index=False)}<h4>By member</h4>{self.per_member().to_html(index=False)}"
-                f"<h4>Most missed</h4>{missed or '<p>Nobody missed anything.</p>'}"
-                f"<img alt='members right per question' src='data:image/png;base64,{image}'></div>")
+                f"{_box(self.per_question().to_html(index=False), TABLE_MAX_PX, 'questions')}"
+                # the members and the chart side by side (one above the other on a narrow page)
+                "<div style='display:flex;flex-wrap:wrap;gap:24px;align-items:flex-start'>"
+                f"<div><h4>By member</h4>{_box(self.per_member().to_html(index=False), TABLE_MAX_PX, 'members')}</div>"
+                f"<img alt='members right per question' src='data:image/png;base64,{image}'></div><h4>Most missed</h4>"
+                f"{_box(missed, MISSED_MAX_PX, 'missed') if missed else '<p>Nobody missed anything.</p>'}</div>")
+
+
+def _box(content: str, height_px: int, name: str) -> str:
+    """``content`` in a box at most ``height_px`` tall that scrolls inside itself."""
+    return (f"<div class='labkit-round-{name}-box' style='max-height:{height_px}px;overflow:auto;max-width:100%'>"
+            f"{content}</div>")
 
 
 def round_results(round_source, answer_sources) -> RoundResults:

@@ -127,3 +127,27 @@ def test_practice_explains_every_option_and_fits_1024_px_with_the_file_browser(o
     holder.scroll_into_view_if_needed()
     screenshot(page, "exam-practice-1024.png")
     page.set_viewport_size({"width": 1400, "height": 1000})  # the page is shared: as the session opened it
+
+
+def test_the_facilitator_with_the_chapters_answer_files_is_no_wall(open_chapter, jupyter_lab):
+    """The walk-through's round, its three members' answer files and dan's broken one, uploaded as a facilitator
+    on Binder does: the results (tables, the most missed questions explained, the chart) stay within the output
+    height limit (1,794 px before they scrolled in boxes of their own)."""
+    from .test_output_heights import walls
+
+    chapter = open_chapter(EXAM_PREP)
+    page = chapter.page
+    uploads = jupyter_lab.root / "facilitator-uploads"
+    code = f"import shutil\nshutil.copytree(folder, {str(uploads)!r}, dirs_exist_ok=True)"
+    assert chapter.execute(code) == "ok"
+    files = sorted(str(p) for p in uploads.glob("round1-*.json"))
+    assert len(files) == 4, files  # ana, ben, cy, and dan's file cut short
+    area = page.locator(".jp-Cell-outputArea", has_text="upload the members' answer files").first
+    area.scroll_into_view_if_needed()
+    with page.expect_file_chooser() as chooser:
+        area.get_by_role("button", name=re.compile("Answer files")).click()
+    chooser.value.set_files(files)
+    results = page.locator(".labkit-round-results").filter(has_text="Most missed").first
+    results.wait_for(timeout=30_000)
+    expect(results).to_contain_text("round1-dan.json: not JSON")
+    assert walls(chapter, f"{EXAM_PREP} after the facilitator's upload") == []
