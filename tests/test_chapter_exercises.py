@@ -27,8 +27,9 @@ WRONG = [
     (START, 1, 'MUST_EXIST = "attribute_exists(alice)"',
      "alice exists, so the put must replace her account, but DynamoDB refused the request: "
      "ConditionalCheckFailedException"),
-    (START, 1, 'MUST_EXIST = "Username = :alice"',
-     "DynamoDB refused the request: ValidationException: "),
+    (START, 1, 'MUST_EXIST = "Username = :alice"',  # refused, but not by the condition: say which refusal
+     "there is no account 'alcie', so the put must be refused with ConditionalCheckFailedException, but DynamoDB "
+     "refused the request: ValidationException: "),
     (CLI, 0, '''bob_command = """aws dynamodb put-item --table-name Users \\
     --item '{"Username": {"S": "bob"}, "Email": {"S": "bob@example.com"}, "Role": {"S": "member"}}'"""''',
      "the second run should be refused by a condition"),
