@@ -235,3 +235,15 @@ def test_each_condition_the_playground_asks_you_to_try_is_answered_by_its_condit
         for stored in (True, False):
             label = check_condition(lab, order, condition, names, values, stored=stored, key="orderId").label
             assert label in ("succeeded", CCF), (condition, stored, label)
+
+
+def test_the_articles_batch_claim_is_corrected_where_batches_are_taught():
+    """One home per correction: the expressions article's "a condition per batch item" is corrected by chapter 6,
+    which teaches batches (and which the myths chapter links); this chapter once corrected it in full too."""
+    import nbformat
+
+    homes = {path.name for path in sorted(CHAPTER.parent.glob("*.ipynb"))
+             for cell in nbformat.read(path, as_version=4).cells
+             if cell.cell_type == "markdown" and "A source corrected" in cell.source
+             and "BatchWriteItem" in cell.source and "expressions article" in cell.source}
+    assert homes == {"06_batches_and_retries.ipynb"}, homes
