@@ -83,7 +83,9 @@ def expect_outcome(outcome: Outcome, want: str, why: str) -> None:
     """Raise NotYet unless ``outcome`` is ``want`` ("succeeded" or an error code); the text gives ``why``
     and what DynamoDB really answered, with its message."""
     if outcome.label != want:
-        raise NotYet(f"{why}, but {describe(outcome)}")
+        # "must be refused, but DynamoDB refused" would read as a contradiction: name the refusal wanted
+        wanted = f" with {want}" if want != "succeeded" and not outcome.succeeded else ""
+        raise NotYet(f"{why}{wanted}, but {describe(outcome)}")
 
 
 def expect_only(frame, outcomes=("succeeded", "ConditionalCheckFailedException")) -> None:

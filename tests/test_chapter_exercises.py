@@ -27,8 +27,9 @@ WRONG = [
     (START, 1, 'MUST_EXIST = "attribute_exists(alice)"',
      "alice exists, so the put must replace her account, but DynamoDB refused the request: "
      "ConditionalCheckFailedException"),
-    (START, 1, 'MUST_EXIST = "Username = :alice"',
-     "DynamoDB refused the request: ValidationException: "),
+    (START, 1, 'MUST_EXIST = "Username = :alice"',  # refused, but not by the condition: say which refusal
+     "there is no account 'alcie', so the put must be refused with ConditionalCheckFailedException, but DynamoDB "
+     "refused the request: ValidationException: "),
     (CLI, 0, '''bob_command = """aws dynamodb put-item --table-name Users \\
     --item '{"Username": {"S": "bob"}, "Email": {"S": "bob@example.com"}, "Role": {"S": "member"}}'"""''',
      "the second run should be refused by a condition"),
@@ -37,6 +38,10 @@ WRONG = [
     --condition-expression "attribute_not_exists(:name)" """''',
      "the first run should create bob; it exited with 255: An error occurred (ValidationException)"),
     (CLI, 0, 'bob_command = "aws s3 ls"', "the lab answers `aws dynamodb ...` commands"),
+    (CLI, 0, '''bob_command = """aws dynamodb put-item --table-name Users \\
+    --item {"Username": {"S": "bob"}, "Email": {"S": "bob@example.com"}, "Role": {"S": "member"}} \\
+    --condition-expression "attribute_not_exists(Username)" """''',  # JSON unquoted: the CLI's reason, not its help
+     "the first run should create bob; it exited with 255: Unknown options: bob},, Email:,"),
     (CLI, 1, '''def change_role(client, username, expected, new):
     return client.update_item(TableName="Users", Key={"Username": {"S": username}},
         UpdateExpression="SET Role = :new", ConditionExpression="Role = :expected",

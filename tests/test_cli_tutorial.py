@@ -175,3 +175,13 @@ def test_with_an_address_the_aws_program_runs_and_gets_the_endpoint(served, user
     assert (run.stdout, run.stderr, run.exit_code) == ("", "", 0)
     again = run_cli(served, put + ' --condition-expression "attribute_not_exists(Username)"')
     assert (again.stderr, again.exit_code) == (CONDITION_FAILED, 255)
+
+
+def test_the_tutorials_refused_role_update_is_run_in_this_chapter_only():
+    """One home per correction: step 4 runs the tutorial's `SET Role = ...` and corrects it; a later chapter
+    links there rather than running the same refusal again (the race lab once did, showing nothing new)."""
+    unguarded = re.compile(r"(UpdateExpression|ConditionExpression)=\"[^\"]*\bRole\b")
+    running = {path.name for path in sorted((ROOT / "notebooks").glob("*.ipynb"))
+               for cell in nbformat.read(path, as_version=4).cells
+               if cell.cell_type == "code" and unguarded.search(cell.source)}
+    assert running == {CHAPTER.name}, running

@@ -199,3 +199,51 @@ def test_the_check_sets_up_its_own_table(chapter, variable):
     assert _check(variable, _solved(chapter, variable)).startswith("Right:")
     labkit.drop_table(client, "OrderChecks")
     assert _check(variable, _solved(chapter, variable)).startswith("Right:")
+
+
+def _playground_tries() -> tuple[dict, list[tuple[str, dict, dict]]]:
+    """The playground's cell (its item and its preset names and values) and every condition section 16's
+    "Things to try" asks the learner to type, with the names and values the bullet says (or, when it says
+    none, the preset ones the boxes still hold)."""
+    cell = next(c for c in CELLS if c["cell_type"] == "code" and "".join(c["source"]).startswith("playground("))
+    call = ast.parse("".join(cell["source"])).body[0].value
+    preset = {k.arg: ast.literal_eval(k.value) for k in call.keywords if k.arg in ("names", "values")}
+    prose = next("".join(c["source"]) for c in CELLS if c["cell_type"] == "markdown" and "Things to try" in "".join(c["source"]))
+    tries = []
+    for bullet in re.split(r"\n- ", prose.split("Things to try", 1)[1])[1:]:
+        bullet = " ".join(bullet.split())
+        for condition in re.findall(r"`([^`]*(?:\w\(|\s(?:=|<>|<=|>=|<|>)\s)[^`]*)`", bullet):
+            given = {box: json.loads(m.group(1)) for box in ("names", "values")
+                     if (m := re.search(rf"\*{box}\* `([^`]*)`", bullet))}
+            tries.append((condition, given.get("names", preset["names"]), given.get("values", preset["values"])))
+    return preset, tries
+
+
+def test_each_condition_the_playground_asks_you_to_try_is_answered_by_its_condition():
+    """A try typed as the chapter says is decided by its condition, not refused for a placeholder left over
+    in the boxes (the tries once left the preset names and values in, and DynamoDB refused every one)."""
+    import labkit
+    from labkit.views import check_condition
+
+    _, tries = _playground_tries()
+    assert len(tries) >= 2, tries
+    lab = labkit.connect("embedded")
+    order = {"orderId": {"S": "order-123"}, "status": {"S": "pending"}, "paid": {"BOOL": False}}
+    for condition, names, values in tries:
+        used = set(re.findall(r"[#:]\w+", condition))
+        assert used == set(names) | set(values), (condition, names, values)
+        for stored in (True, False):
+            label = check_condition(lab, order, condition, names, values, stored=stored, key="orderId").label
+            assert label in ("succeeded", CCF), (condition, stored, label)
+
+
+def test_the_articles_batch_claim_is_corrected_where_batches_are_taught():
+    """One home per correction: the expressions article's "a condition per batch item" is corrected by chapter 6,
+    which teaches batches (and which the myths chapter links); this chapter once corrected it in full too."""
+    import nbformat
+
+    homes = {path.name for path in sorted(CHAPTER.parent.glob("*.ipynb"))
+             for cell in nbformat.read(path, as_version=4).cells
+             if cell.cell_type == "markdown" and "A source corrected" in cell.source
+             and "BatchWriteItem" in cell.source and "expressions article" in cell.source}
+    assert homes == {"06_batches_and_retries.ipynb"}, homes

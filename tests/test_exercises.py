@@ -30,6 +30,20 @@ def test_expect_outcome_says_what_was_wanted_and_what_dynamodb_answered(client, 
                        "ConditionalCheckFailedException: The conditional request failed")
 
 
+def test_expect_outcome_names_the_refusal_wanted_when_dynamodb_refused_otherwise(client, table):
+    """A put that must fail its condition but is refused for a bad expression is not told "must be refused,
+    but DynamoDB refused": the refusal wanted is named beside the one DynamoDB gave."""
+    def verify():
+        outcome = labkit.attempt(client.put_item, TableName=table, Item={"pk": {"S": "a"}},
+                                 ConditionExpression="pk = :undefined")
+        expect_outcome(outcome, "ConditionalCheckFailedException", "the put must be refused")
+
+    assert check(verify).message == (
+        "Not yet: the put must be refused with ConditionalCheckFailedException, but DynamoDB refused the request: "
+        "ValidationException: Invalid ConditionExpression: An expression attribute value used in expression is "
+        "not defined; attribute value: :undefined")
+
+
 def test_setup_runs_first_and_a_right_answer_says_so(client, table):
     def setup():
         client.put_item(TableName=table, Item={"pk": {"S": "there"}})

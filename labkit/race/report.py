@@ -83,12 +83,31 @@ def table_html(result, height_px: int = ATTEMPTS_HEIGHT_PX) -> str:
             + scroll_box(race_table(result).to_html(), height_px, ATTEMPTS_CLASS))
 
 
+NUMBER_SHOWN_CHARS = 160  # a verdict's number that lists every writer's transition would fill the screen
+
+
+def shown_number(value) -> str:
+    """A number of the verdict as the summary shows it: a long list (entries joined by " | " or ", ") cut
+    after the entries that fit, saying how many more there are."""
+    text = str(value)
+    if len(text) <= NUMBER_SHOWN_CHARS:
+        return text
+    separator = next((s for s in (" | ", ", ") if s in text), None)
+    if separator is None:
+        return text[:NUMBER_SHOWN_CHARS] + "..."
+    entries = text.split(separator)
+    kept = 1
+    while len(separator.join(entries[:kept + 1])) <= NUMBER_SHOWN_CHARS:
+        kept += 1
+    return f"{separator.join(entries[:kept])} and {len(entries) - kept} more"
+
+
 def summary_html(result) -> str:
     """The summary: who won, whether the invariant held (with its numbers), what it cost, the final items."""
     colour = {True: KINDS["succeeded"][1], False: KINDS["condition"][1], None: "grey"}[result.held]
     if result.held_by_chance:
         colour = HELD_BY_CHANCE
-    numbers = " · ".join(f"{html.escape(str(k))}: <b>{html.escape(str(v))}</b>" for k, v in result.verdict.numbers.items())
+    numbers = " · ".join(f"{html.escape(str(k))}: <b>{html.escape(shown_number(v))}</b>" for k, v in result.verdict.numbers.items())
     warning = ""
     if result.held_by_chance:
         warning = (f"<div style='background:#fff3cd;padding:2px 6px;margin:2px 0'><b>Naive code, no race this time.</b> "
