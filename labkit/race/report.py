@@ -18,6 +18,7 @@ CAPACITY_SECTION = ("4. Patterns, 9. What a failed write costs", "04_patterns.ip
 TABLE_CLASS = "labkit-race-table"
 SUMMARY_CLASS = "labkit-race-summary"
 ATTEMPTS_CLASS = "labkit-race-attempts"
+SUMMARY_VALUE_CHARS = 320  # at most about three lines of the summary per value
 ATTEMPTS_HEIGHT_PX = 400  # about eighteen rows: enough to read a race's shape, small enough to scroll past
 # short columns first, so that who did what, and when, is visible without scrolling sideways
 SHOWN = ["writer", "retry", "step", "request", "outcome", "start", "end", "latency", "condition", "item", "seen",
@@ -83,19 +84,44 @@ def table_html(result, height_px: int = ATTEMPTS_HEIGHT_PX) -> str:
             + scroll_box(race_table(result).to_html(), height_px, ATTEMPTS_CLASS))
 
 
+def shortened(value, limit: int = SUMMARY_VALUE_CHARS) -> str:
+    """A summary's value in about ``limit`` characters at most: a list (the items a race left) or a text of
+    entries joined by " | " or ", " (the moves it made) keeps its first entries and says how many there are in all,
+    so that the results of 64 writers stay a line or two, not a wall."""
+    text = str(value)
+    if len(text) <= limit:
+        return text
+    if isinstance(value, list):
+        separator, entries = ", ", [str(v) for v in value]
+    else:
+        separator = " | " if " | " in text else ", "
+        entries = text.split(separator)
+    kept = entries[:1]
+    for entry in entries[1:]:
+        if len(separator.join([*kept, entry])) > limit:
+            break
+        kept.append(entry)
+    shown = separator.join(kept)
+    return shown if len(kept) == len(entries) else f"{shown} … ({len(entries)} in all)"
+
+
 def summary_html(result) -> str:
     """The summary: who won, whether the invariant held (with its numbers), what it cost, the final items."""
     colour = {True: KINDS["succeeded"][1], False: KINDS["condition"][1], None: "grey"}[result.held]
     if result.held_by_chance:
         colour = HELD_BY_CHANCE
-    numbers = " · ".join(f"{html.escape(str(k))}: <b>{html.escape(str(v))}</b>" for k, v in result.verdict.numbers.items())
+    numbers = " · ".join(f"{html.escape(str(k))}: <b>{html.escape(shortened(v))}</b>"
+                         for k, v in result.verdict.numbers.items())
     warning = ""
     if result.held_by_chance:
         warning = (f"<div style='background:#fff3cd;padding:2px 6px;margin:2px 0'><b>Naive code, no race this time.</b> "
                    f"{html.escape(result.held_by_chance)}</div>")
     title, href = CAPACITY_SECTION
     linked = f'<a href="{href}">{html.escape(title)}</a>'
-    notes = "".join(f"<div>{html.escape(line).replace(html.escape(title), linked, 1)}</div>" for line in result.notes())
+    notes = "".join(f"<div>{html.escape(line).replace(html.escape(title), linked, 1)}</div>" for line in result.notes()
+                    if not line.startswith("final "))
+    notes += "".join(f"<div>final {html.escape(table)}: {html.escape(shortened(items))}</div>"
+                     for table, items in result.final.items())
     return (f'<div class="{SUMMARY_CLASS}" style="border-left:6px solid {colour};padding:4px 10px;margin:4px 0;'
             f'line-height:1.4">'
             f"<div><b>{html.escape(result.headline())}</b></div><div>{html.escape(result.winners_line())}</div>"
