@@ -18,7 +18,7 @@ CAPACITY_SECTION = ("4. Patterns, 9. What a failed write costs", "04_patterns.ip
 TABLE_CLASS = "labkit-race-table"
 SUMMARY_CLASS = "labkit-race-summary"
 ATTEMPTS_CLASS = "labkit-race-attempts"
-SUMMARY_VALUE_CHARS = 320  # at most about three lines of the summary per value
+SUMMARY_VALUE_CHARS = 240  # at most about two lines of the summary per value
 ATTEMPTS_HEIGHT_PX = 400  # about eighteen rows: enough to read a race's shape, small enough to scroll past
 # short columns first, so that who did what, and when, is visible without scrolling sideways
 SHOWN = ["writer", "retry", "step", "request", "outcome", "start", "end", "latency", "condition", "item", "seen",
