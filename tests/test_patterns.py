@@ -385,3 +385,15 @@ def test_a_race_with_cancelled_transactions_says_their_charge_is_the_labs_assump
     for index in races:
         prose = next(cell.source for cell in cells[index + 1:] if cell.cell_type == "markdown")
         assert "the lab's assumption" in prose and "07_transactions.ipynb#what-it-costs" in prose, (name, index)
+
+
+def test_the_chapter_puts_the_capacity_line_where_the_summary_shows_it(lab):
+    """The summary's capacity line comes just before the items the race left, not last."""
+    lines = race(lab, "optimistic_lock", writers=2, mode="staged").summary_lines()
+    capacity = next(i for i, line in enumerate(lines) if line.startswith("capacity charged"))
+    assert lines[capacity + 1].startswith("final ") and capacity < len(lines) - 1
+    prose = " ".join(" ".join(cell.source.split()) for cell in nbformat.read(NOTEBOOK, as_version=4).cells
+                     if cell.cell_type == "markdown")
+    for wrong in ("summary ends with the capacity", "last line of every race summary"):
+        assert wrong not in prose
+    assert "just above the items the race left" in prose and "`capacity charged` line of every race summary" in prose
