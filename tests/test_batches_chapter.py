@@ -12,6 +12,7 @@ import contextlib
 import io
 import random
 import re
+import time
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +23,7 @@ import nbformat
 import pytest
 
 import labkit
+from labkit.front import TraceEntry
 from labkit.front.throttle import Throttling
 from labkit.race import Verdict, own_request, race
 
@@ -51,6 +53,13 @@ def run(source: str, namespace: dict) -> tuple[str, object]:
     return printed.getvalue(), value
 
 
+def batch_writes_since(trace, began: float) -> list:
+    """The lab's BatchWriteItem requests that started after ``began`` (``time.perf_counter()``), found by time:
+    the trace keeps only the last 100,000 requests, so in a long session its length stops growing and a
+    position taken before a cell would find nothing after it."""
+    return [entry for entry in list(trace) if entry.start >= began and entry.operation == "BatchWriteItem"]
+
+
 def run_chapter() -> list[Cell]:
     matplotlib.use("Agg")
     notebook = nbformat.read(CHAPTER, as_version=4)
@@ -58,9 +67,9 @@ def run_chapter() -> list[Cell]:
     for cell in notebook.cells:
         if cell.cell_type != "code" or "quiz_widget(" in cell.source:
             continue
-        before = len(trace)
+        began = time.perf_counter()
         printed, value = run(cell.source, namespace)
-        units = sum(e.capacity for e in list(trace)[before:] if e.operation == "BatchWriteItem")
+        units = sum(e.capacity for e in batch_writes_since(trace, began))
         orders = labkit.scan_all(namespace["client"], "Orders")
         cells.append(Cell(cell.source, printed, value, dict(namespace), orders, units))
     import matplotlib.pyplot as plt
@@ -305,18 +314,26 @@ def test_each_exercise_passes_after_the_other(chapter):
         assert printed.startswith("Right: "), (number, printed)
 
 
-def test_a_default_client_retries_a_batch_refused_whole_4_times(lab, table, monkeypatch):
-    """Section 5's claim about botocore: the standard retry mode gives DynamoDB 4 attempts (waits skipped)."""
+@pytest.mark.parametrize("trace", ["as it is", "full"])
+def test_a_default_client_retries_a_batch_refused_whole_4_times(lab, table, monkeypatch, trace):
+    """Section 5's claim about botocore: the standard retry mode gives DynamoDB 4 attempts (waits skipped).
+    Counted in a trace that is full, too, as after a long session (it keeps its last 100,000 requests)."""
     monkeypatch.setattr("time.sleep", lambda seconds: None)
     default_client = boto3.client("dynamodb", region_name=lab.region)  # the lab routes the default session
+    kept = list(lab.front.trace)
+    if trace == "full":
+        old = TraceEntry("GetItem", table, "an earlier request", 0.0, 0.0, 200, None)
+        lab.front.trace.extend([old] * (lab.front.trace.maxlen - len(lab.front.trace)))
     lab.throttle(table, 1.0, seed=1)
-    seen = len(lab.front.trace)
+    began = time.perf_counter()
     try:
         outcome = labkit.attempt(default_client.batch_write_item,
                                  RequestItems={table: [{"PutRequest": {"Item": {"pk": {"S": "a"}}}}]})
+        attempts = batch_writes_since(lab.front.trace, began)
     finally:
         lab.throttle(table, 0)
-    attempts = [e for e in list(lab.front.trace)[seen:] if e.operation == "BatchWriteItem"]
+        lab.front.trace.clear()
+        lab.front.trace.extend(kept)
     assert outcome.code == "ProvisionedThroughputExceededException"
     assert outcome.response["ResponseMetadata"]["RetryAttempts"] == 3 and len(attempts) == 4
 

@@ -58,6 +58,10 @@ def test_guarded_variants_lose_nothing_and_stale_reads_cost_more_retries(compare
 
 def test_reads_are_billed_half_eventually_consistent_and_whole_consistent(compared):
     for table, results in compared.values():
+        # the comparison names both kinds of reads, side by side, before the writes
+        costs = [row for row in table.index if row.startswith(("RCU", "WCU"))]
+        assert costs[:2] == ["RCU by eventually consistent reads", "RCU by strongly consistent reads"], costs
+        assert table.loc["RCU by strongly consistent reads", "consistent"] == results["consistent"].capacity["RCU by reads"]
         for variant, result in results.items():
             reads = int((result.frame["step"] == "read").sum())
             consistent = variant == "consistent"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from html import unescape
 
 import pytest
 
@@ -17,7 +18,7 @@ from labkit.palette import KINDS
 from labkit.race import race
 from labkit.views import widget as views_widget
 from labkit.views import RaceLab, race_lab, race_table, summary_html, timeline
-from labkit.race.report import ATTEMPTS_HEIGHT_PX, table_html
+from labkit.race.report import ATTEMPTS_HEIGHT_PX, SUMMARY_VALUE_CHARS, table_html
 from labkit.views.timeline import PIXEL_RATIO, WIDTH_PX, height_px
 from labkit.views.widget import HISTORY_HEIGHT_PX, STALE_CLASS
 
@@ -248,6 +249,28 @@ def test_history_follows_the_attempts_box_and_scrolls_in_its_own(widget):
     assert children.index(widget.history) == children.index(widget.results) + 1
     assert list(widget.results.children) == [widget.summary, widget.picture, widget.table]
     assert f"max-height:{HISTORY_HEIGHT_PX}px;overflow:auto" in widget.history.value
+
+
+def test_the_widget_style_is_one_well_formed_sheet_whose_rules_all_apply():
+    """A stray brace once swallowed the rule after it: the story's paragraphs kept ipywidgets' 28 px lines."""
+    sheet = views_widget._STYLE.removeprefix("<style>").removesuffix("</style>")
+    depth = 0
+    for char in sheet:
+        depth += {"{": 1, "}": -1}.get(char, 0)
+        assert depth in (0, 1), sheet
+    assert depth == 0 and ".labkit-race-lab p { line-height: 1.4; margin: 2px 0; }" in sheet
+
+
+@pytest.mark.parametrize("scenario, long_value, entries", [
+    ("unique_email", "final Members", 64),  # 64 items left in the table
+    ("payment_transitions", "transitions applied", 32),  # 32 moves made
+])
+def test_a_summary_of_64_writers_shows_the_first_entries_and_how_many_there_are(lab, scenario, long_value, entries):
+    result = race(lab, scenario, writers=64, variant="naive", mode="staged")
+    text = unescape(re.sub(r"<[^>]+>", "", summary_html(result).replace("</div>", "\n").replace(" · ", "\n")))
+    [line] = [line for line in text.splitlines() if line.startswith(long_value)]
+    assert line.endswith(f" … ({entries} in all)"), line
+    assert len(line) < len(long_value) + SUMMARY_VALUE_CHARS + 20, line  # instead of a wall of 64 entries
 
 
 # -- notebooks shipped without widget state -----------------------------------------------------------------

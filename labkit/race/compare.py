@@ -16,4 +16,8 @@ def side_by_side(lab, scenario: Scenario | str, *, variants: tuple | None = None
     results = {variant: race(lab, scenario, variant=variant, **settings) for variant in variants or scenario.variants}
     rows = [{"variant": variant, "invariant": result.judgement, **result.verdict.numbers, **result.capacity}
             for variant, result in results.items()]
-    return pd.DataFrame(rows).set_index("variant").fillna(0).T, results
+    table = pd.DataFrame(rows).set_index("variant").fillna(0).T
+    if "RCU by eventually consistent reads" in table.index:  # beside them, say which reads the plain name counts
+        table = table.rename(index={"RCU by reads": "RCU by strongly consistent reads"})
+    costs = [row for row in table.index if row.startswith("RCU")] + [row for row in table.index if row.startswith("WCU")]
+    return table.loc[[row for row in table.index if row not in costs] + costs], results

@@ -18,6 +18,7 @@ CAPACITY_SECTION = ("4. Patterns, 9. What a failed write costs", "04_patterns.ip
 TABLE_CLASS = "labkit-race-table"
 SUMMARY_CLASS = "labkit-race-summary"
 ATTEMPTS_CLASS = "labkit-race-attempts"
+SUMMARY_VALUE_CHARS = 240  # at most about two lines of the summary per value
 ATTEMPTS_HEIGHT_PX = 400  # about eighteen rows: enough to read a race's shape, small enough to scroll past
 # short columns first, so that who did what, and when, is visible without scrolling sideways
 SHOWN = ["writer", "retry", "step", "request", "outcome", "start", "end", "latency", "condition", "item", "seen",
@@ -83,23 +84,25 @@ def table_html(result, height_px: int = ATTEMPTS_HEIGHT_PX) -> str:
             + scroll_box(race_table(result).to_html(), height_px, ATTEMPTS_CLASS))
 
 
-NUMBER_SHOWN_CHARS = 160  # a verdict's number that lists every writer's transition would fill the screen
-
-
-def shown_number(value) -> str:
-    """A number of the verdict as the summary shows it: a long list (entries joined by " | " or ", ") cut
-    after the entries that fit, saying how many more there are."""
+def shortened(value, limit: int = SUMMARY_VALUE_CHARS) -> str:
+    """A summary's value in about ``limit`` characters at most: a list (the items a race left) or a text of
+    entries joined by " | " or ", " (the moves it made) keeps its first entries and says how many there are in all,
+    so that the results of 64 writers stay a line or two, not a wall."""
     text = str(value)
-    if len(text) <= NUMBER_SHOWN_CHARS:
+    if len(text) <= limit:
         return text
-    separator = next((s for s in (" | ", ", ") if s in text), None)
-    if separator is None:
-        return text[:NUMBER_SHOWN_CHARS] + "..."
-    entries = text.split(separator)
-    kept = 1
-    while len(separator.join(entries[:kept + 1])) <= NUMBER_SHOWN_CHARS:
-        kept += 1
-    return f"{separator.join(entries[:kept])} and {len(entries) - kept} more"
+    if isinstance(value, list):
+        separator, entries = ", ", [str(v) for v in value]
+    else:
+        separator = " | " if " | " in text else ", "
+        entries = text.split(separator)
+    kept = entries[:1]
+    for entry in entries[1:]:
+        if len(separator.join([*kept, entry])) > limit:
+            break
+        kept.append(entry)
+    shown = separator.join(kept)
+    return shown if len(kept) == len(entries) else f"{shown} … ({len(entries)} in all)"
 
 
 def summary_html(result) -> str:
@@ -107,7 +110,8 @@ def summary_html(result) -> str:
     colour = {True: KINDS["succeeded"][1], False: KINDS["condition"][1], None: "grey"}[result.held]
     if result.held_by_chance:
         colour = HELD_BY_CHANCE
-    numbers = " · ".join(f"{html.escape(str(k))}: <b>{html.escape(shown_number(v))}</b>" for k, v in result.verdict.numbers.items())
+    numbers = " · ".join(f"{html.escape(str(k))}: <b>{html.escape(shortened(v))}</b>"
+                         for k, v in result.verdict.numbers.items())
     warning = ""
     if result.held_by_chance:
         warning = (f"<div style='background:#fff3cd;padding:2px 6px;margin:2px 0'><b>Naive code, no race this time.</b> "

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from ..palette import in_outcome_order
 from ..tables import scan_all
-from .report import CAPACITY_SECTION, report_html, shown_number
+from .report import CAPACITY_SECTION, report_html, shortened
 from .retry import RetryPolicy
 from .scenario import Scenario, Verdict
 
@@ -16,16 +16,6 @@ from .scenario import Scenario, Verdict
 CAPACITY_UNITS = f"the lab's meter, in write and read capacity units, WCU and RCU, which {CAPACITY_SECTION[0]} defines"
 COLUMNS = ["writer", "retry", "step", "request", "condition", "outcome", "reasons", "message", "item", "seen",
            "start", "end", "latency"]
-FINAL_ITEMS_SHOWN = 4  # a race that leaves more items (64 writers, one item each) would print a wall
-
-
-def final_line(table: str, items: list) -> str:
-    """The items a race left, the first few of them when there are many: the summary's numbers say what they
-    mean, and a line per item would push the point of the summary off the screen."""
-    if len(items) <= FINAL_ITEMS_SHOWN:
-        return f"final {table}: {items}"
-    return (f"final {table}: {len(items)} items, the first {FINAL_ITEMS_SHOWN}: {items[:FINAL_ITEMS_SHOWN]} "
-            f"and {len(items) - FINAL_ITEMS_SHOWN} more")
 
 
 @dataclass
@@ -115,14 +105,14 @@ class RaceResult:
             lines.append(f"capacity charged ({CAPACITY_UNITS}"
                          + ("; charging a refused write is the lab's assumption" if any("failed" in k for k in self.capacity) else "")
                          + "): " + ", ".join(f"{units:g} {name}" for name, units in self.capacity.items()))
-        return lines + [final_line(table, items) for table, items in self.final.items()]
+        return lines + [f"final {table}: {shortened(items)}" for table, items in self.final.items()]
 
     def summary_lines(self) -> list[str]:
         """The summary as lines of text: the same facts the summary view shows."""
         return [self.headline(), self.winners_line(),
                 f"invariant: {self.scenario.invariant}: {self.judgement}",
                 *([f"  {self.held_by_chance}"] if self.held_by_chance else []),
-                *(f"  {name}: {shown_number(value)}" for name, value in self.verdict.numbers.items()), self.requests_line(),
+                *(f"  {name}: {shortened(value)}" for name, value in self.verdict.numbers.items()), self.requests_line(),
                 *self.notes()]
 
     def __str__(self) -> str:

@@ -21,8 +21,10 @@ FIRE_CLASS = "labkit-fire"
 LAB_CLASS = "labkit-race-lab"
 HISTORY_CLASS = "labkit-race-history"
 STALE_CLASS = "labkit-stale"
-HISTORY_HEIGHT_PX = 170
-ATTEMPTS_HEIGHT_PX = 220  # about nine rows: with the controls, summary and timeline, one screen of 1,200 px
+# the history's header and about four runs, and the attempts' header and about seven rows: with the controls,
+# the summary and a timeline of 340 px, the widget stays within one screen of 1,200 px at 64 writers
+HISTORY_HEIGHT_PX = 100
+ATTEMPTS_HEIGHT_PX = 170
 # scenario -> the chapter that teaches its construct (its notebook, its title): the race lab fires every
 # scenario, and says where each is explained
 TAUGHT_IN = {
@@ -46,7 +48,7 @@ TAUGHT_IN = {
 _STYLE = (f"<style>.{LAB_CLASS} .{STALE_CLASS} {{ opacity: 0.5; }} "
           f".{HISTORY_CLASS} {{ font-size: 85%; border-collapse: collapse; }} "
           f".{HISTORY_CLASS} td, .{HISTORY_CLASS} th {{ text-align: left; padding: 1px 6px; white-space: nowrap; "
-          "line-height: 1.35; }}"
+          "line-height: 1.35; }"
           f".{LAB_CLASS} p {{ line-height: 1.4; margin: 2px 0; }}"
           "</style>")
 
@@ -97,8 +99,8 @@ class RaceLab(PlainWhenSaved, widgets.VBox):
         super().__init__([widgets.HTML(_STYLE), self.scenario, self.story,
                           widgets.HBox([_labelled("variant", self.variant), _labelled("mode", self.mode)]),
                           widgets.HBox([self.writers, self.seed, self.seed_note]),
-                          widgets.HBox([self.retry, self.retry_note]), code,
-                          self.fire, self.stale, self.results, self.history])
+                          widgets.HBox([self.retry, self.fire, self.retry_note]), code,
+                          self.stale, self.results, self.history])
         self.add_class(LAB_CLASS)
 
     # -- controls ----------------------------------------------------------------------------------
