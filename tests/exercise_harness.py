@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
+import pytest
 
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
 
@@ -79,3 +80,35 @@ def exec_showing_a_verdict(source: str, namespace: dict, name: str = "chapter ce
         value = eval(compile(ast.Expression(last.value), name, "eval"), namespace)  # noqa: S307
         if isinstance(value, Checked):
             print(value)
+
+
+def exercise_tests(wrong_answers: dict, unanswered: list[str]):
+    """The three tests of a chapter with two exercises, for its test module to name (its fixture ``chapter`` is
+    ``(namespace, shown, exercises)`` after Run All): both ship unanswered; each wrong answer (``(number,
+    name) -> (code, a part of its reason)``) gets "Not yet" with its reason and the solution passes after it;
+    each solution passes after the other's and twice, and leaves no simulation on."""
+    cases = list(wrong_answers)
+
+    def test_the_exercises_ship_unanswered(chapter):
+        _, shown, (first, second) = chapter
+        assert [shown[first.check], shown[second.check]] == unanswered
+
+    @pytest.mark.parametrize("number, wrong", cases, ids=[f"{n}-{w}" for n, w in cases])
+    def test_a_wrong_answer_gets_its_reason_and_the_solution_passes_after_it(chapter, number, wrong):
+        namespace, _, exercise = chapter
+        code, reason = wrong_answers[number, wrong]
+        said = answer(namespace, exercise[number - 1], code)
+        assert said.startswith("Not yet: ") and "\n" not in said and reason in said, said
+        said = answer(namespace, exercise[number - 1], exercise[number - 1].solution)
+        assert said.startswith("Right: "), said
+
+    def test_each_exercise_passes_after_the_other_and_twice(chapter):
+        namespace, _, exercise = chapter
+        for number in (1, 2, 2, 1):
+            said = answer(namespace, exercise[number - 1], exercise[number - 1].solution)
+            assert said.startswith("Right: "), (number, said)
+        front = namespace["lab"].front
+        assert not front.conflicts.on and not front.throttling.rules
+
+    return (test_the_exercises_ship_unanswered, test_a_wrong_answer_gets_its_reason_and_the_solution_passes_after_it,
+            test_each_exercise_passes_after_the_other_and_twice)

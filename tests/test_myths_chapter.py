@@ -9,7 +9,7 @@ import re
 import nbformat
 import pytest
 
-from exercise_harness import NOTEBOOKS, answer, exercises, run_all
+from exercise_harness import NOTEBOOKS, exercise_tests, exercises, run_all
 
 CHAPTER = "08_myths.ipynb"
 
@@ -33,32 +33,10 @@ WRONG_ANSWERS = {
                                                "error detected"),
     (2, "a string"): ('MAX_ACTIONS = "100"', "set MAX_ACTIONS to a whole number"),
 }
-WRONG_CASES = list(WRONG_ANSWERS)
 UNANSWERED = ["Not yet: set CATCH in the cell above, run it, then run this cell again.",
               "Not yet: set MAX_ACTIONS in the cell above, run it, then run this cell again."]
-
-
-def test_the_exercises_ship_unanswered(chapter):
-    namespace, shown, (first, second) = chapter
-    assert [shown[first.check], shown[second.check]] == UNANSWERED
-
-
-@pytest.mark.parametrize("number, wrong", WRONG_CASES, ids=[f"{n}-{w}" for n, w in WRONG_CASES])
-def test_a_wrong_answer_gets_its_reason_and_the_solution_passes_after_it(chapter, number, wrong):
-    namespace, _, exercise = chapter
-    code, reason = WRONG_ANSWERS[number, wrong]
-    said = answer(namespace, exercise[number - 1], code)
-    assert said.startswith("Not yet: ") and "\n" not in said and reason in said, said
-    said = answer(namespace, exercise[number - 1], exercise[number - 1].solution)
-    assert said.startswith("Right: "), said
-
-
-def test_each_exercise_passes_after_the_other_and_twice(chapter):
-    namespace, _, exercise = chapter
-    for number in (1, 2, 2, 1):
-        said = answer(namespace, exercise[number - 1], exercise[number - 1].solution)
-        assert said.startswith("Right: "), (number, said)
-    assert not namespace["lab"].front.conflicts.on
+(test_the_exercises_ship_unanswered, test_a_wrong_answer_gets_its_reason_and_the_solution_passes_after_it,
+ test_each_exercise_passes_after_the_other_and_twice) = exercise_tests(WRONG_ANSWERS, UNANSWERED)
 
 
 def test_each_myth_names_its_source_by_title_and_links_to_a_section_that_exists():

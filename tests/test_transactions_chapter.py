@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from exercise_harness import NOTEBOOKS, answer, exercises, run_all
+from exercise_harness import NOTEBOOKS, answer, exercise_tests, exercises, run_all
 
 CHAPTER = "07_transactions.ipynb"
 
@@ -78,32 +78,10 @@ return client.transact_write_items(TransactItems=actions, ClientRequestToken=tok
         "cancellation reasons for specific reasons [None, TransactionConflict]"),
 }
 WRONG_ANSWERS = {**{(1, w): a for w, a in WRONG_1.items()}, **{(2, w): a for w, a in WRONG_2.items()}}
-WRONG_CASES = list(WRONG_ANSWERS)
 UNANSWERED = ["Not yet: your code raised NotImplementedError: your TransactWriteItems here",
               "Not yet: your code raised NotImplementedError: your retry loop here"]
-
-
-def test_the_exercises_ship_unanswered(chapter):
-    namespace, shown, (first, second) = chapter
-    assert [shown[first.check], shown[second.check]] == UNANSWERED
-
-
-@pytest.mark.parametrize("number, wrong", WRONG_CASES, ids=[f"{n}-{w}" for n, w in WRONG_CASES])
-def test_a_wrong_answer_gets_its_reason_and_the_solution_passes_after_it(chapter, number, wrong):
-    namespace, _, exercise = chapter
-    code, reason = WRONG_ANSWERS[number, wrong]
-    said = answer(namespace, exercise[number - 1], code)
-    assert said.startswith("Not yet: ") and "\n" not in said and reason in said, said
-    said = answer(namespace, exercise[number - 1], exercise[number - 1].solution)
-    assert said.startswith("Right: "), said
-
-
-def test_each_exercise_passes_after_the_other_and_twice(chapter):
-    namespace, _, exercise = chapter
-    for number in (1, 2, 2, 1):
-        said = answer(namespace, exercise[number - 1], exercise[number - 1].solution)
-        assert said.startswith("Right: "), (number, said)
-    assert not namespace["lab"].front.conflicts.on and not namespace["lab"].front.throttling.rules
+(test_the_exercises_ship_unanswered, test_a_wrong_answer_gets_its_reason_and_the_solution_passes_after_it,
+ test_each_exercise_passes_after_the_other_and_twice) = exercise_tests(WRONG_ANSWERS, UNANSWERED)
 
 
 def test_the_counts_in_the_prose_come_from_the_output(chapter):
