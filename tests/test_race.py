@@ -237,7 +237,7 @@ def test_failed_conditions_are_charged_write_capacity_on_the_labs_meter(lab):
     result = race(lab, "registration", writers=8, mode="staged")
     assert result.capacity == {"WCU by writes that succeeded": 1.0, "WCU by writes whose condition failed": 7.0}
     assert ("capacity charged (the lab's meter, in write and read capacity units, WCU and RCU, which 4. Patterns, "
-            "9. What a failed write costs defines; charging a refused write is the lab's assumption): "
+            "9. What a failed write costs defines; how much a refused write is charged: the lab's assumption): "
             "1 WCU by writes that succeeded, 7 WCU by writes whose condition failed") in result.notes()
     assert '<a href="04_patterns.ipynb#9.-What-a-failed-write-costs">4. Patterns, 9. What a failed write costs</a>' \
         in result._repr_html_()  # the summary links the section that defines the units
@@ -377,3 +377,17 @@ def test_a_number_that_lists_every_writers_move_is_cut_after_the_first_few(lab):
     from labkit.race.report import summary_html
     shown = html.unescape(summary_html(result))
     assert full not in shown and line.split(": ", 1)[1] in shown
+
+
+def test_a_cancelled_transactions_free_bill_is_labelled_as_the_labs_assumption(lab):
+    """The documentation does not say what a cancelled transaction costs: where a race cancelled one, its
+    capacity line says that charging it nothing is the lab's assumption; where none was cancelled, it does not."""
+    def capacity_line(result):
+        [line] = [line for line in result.notes() if line.startswith("capacity charged")]
+        return line
+    guarded = race(lab, "bank_transfer", writers=8, variant="guarded", mode="staged")
+    assert (guarded.frame["outcome"] == "TransactionCanceledException").any()
+    assert "; nothing for a cancelled transaction: the lab's assumption): " in capacity_line(guarded)
+    naive = race(lab, "bank_transfer", writers=8, variant="naive", mode="staged")
+    assert "cancelled" not in capacity_line(naive)
+    assert "; how much a refused write is charged: the lab's assumption): " in capacity_line(naive)

@@ -102,10 +102,17 @@ class RaceResult:
         if self.policy.max_attempts > 1 and not self.scenario.retries(self.variant):
             lines.append(f"retries: not used here, {self.scenario.why_no_retries(self.variant)}")
         if self.capacity:
-            lines.append(f"capacity charged ({CAPACITY_UNITS}"
-                         + ("; charging a refused write is the lab's assumption" if any("failed" in k for k in self.capacity) else "")
-                         + "): " + ", ".join(f"{units:g} {name}" for name, units in self.capacity.items()))
+            lines.append(f"capacity charged ({CAPACITY_UNITS}{self._assumed()}): "
+                         + ", ".join(f"{units:g} {name}" for name, units in self.capacity.items()))
         return lines + [f"final {table}: {shortened(items)}" for table, items in self.final.items()]
+
+    def _assumed(self) -> str:
+        """What of the bill the documentation does not settle: a refused write is documented to consume write
+        capacity, not how much; a cancelled transaction's charge is not documented at all."""
+        assumed = ["how much a refused write is charged"] if any("failed" in k for k in self.capacity) else []
+        if (self.frame["outcome"] == "TransactionCanceledException").any():
+            assumed.append("nothing for a cancelled transaction")
+        return f"; {' and '.join(assumed)}: the lab's assumption{'s' * (len(assumed) > 1)}" if assumed else ""
 
     def summary_lines(self) -> list[str]:
         """The summary as lines of text: the same facts the summary view shows."""
