@@ -53,23 +53,16 @@ def run(source: str, namespace: dict) -> tuple[str, object]:
     return printed.getvalue(), value
 
 
-def batch_writes_since(trace, began: float) -> list:
-    """The lab's BatchWriteItem requests that started after ``began`` (``time.perf_counter()``), found by time:
-    the trace keeps only the last 100,000 requests, so in a long session its length stops growing and a
-    position taken before a cell would find nothing after it."""
-    return [entry for entry in list(trace) if entry.start >= began and entry.operation == "BatchWriteItem"]
-
-
 def run_chapter() -> list[Cell]:
     matplotlib.use("Agg")
     notebook = nbformat.read(CHAPTER, as_version=4)
-    namespace, cells, trace = {}, [], labkit.connect().front.trace
+    namespace, cells, front = {}, [], labkit.connect().front
     for cell in notebook.cells:
         if cell.cell_type != "code" or "quiz_widget(" in cell.source:
             continue
         began = time.perf_counter()
         printed, value = run(cell.source, namespace)
-        units = sum(e.capacity for e in batch_writes_since(trace, began))
+        units = sum(e.capacity for e in front.since(began, "BatchWriteItem"))
         orders = labkit.scan_all(namespace["client"], "Orders")
         cells.append(Cell(cell.source, printed, value, dict(namespace), orders, units))
     import matplotlib.pyplot as plt
@@ -322,14 +315,14 @@ def test_a_default_client_retries_a_batch_refused_whole_4_times(lab, table, monk
     default_client = boto3.client("dynamodb", region_name=lab.region)  # the lab routes the default session
     kept = list(lab.front.trace)
     if trace == "full":
-        old = TraceEntry("GetItem", table, "an earlier request", 0.0, 0.0, 200, None)
+        old = TraceEntry("BatchWriteItem", table, "an earlier request", 0.0, 0.0, 200, None)
         lab.front.trace.extend([old] * (lab.front.trace.maxlen - len(lab.front.trace)))
     lab.throttle(table, 1.0, seed=1)
     began = time.perf_counter()
     try:
         outcome = labkit.attempt(default_client.batch_write_item,
                                  RequestItems={table: [{"PutRequest": {"Item": {"pk": {"S": "a"}}}}]})
-        attempts = batch_writes_since(lab.front.trace, began)
+        attempts = lab.front.since(began, "BatchWriteItem")
     finally:
         lab.throttle(table, 0)
         lab.front.trace.clear()

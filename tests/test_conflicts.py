@@ -8,6 +8,7 @@ import itertools
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -147,11 +148,11 @@ def test_a_retry_with_the_same_token_is_in_progress_until_the_commit_then_replay
 def test_the_trace_shows_the_prepare_and_commit_phases_and_what_the_simulation_refused(backend, accounts):
     front = labkit.connect("embedded").front  # the server backend serves this same front
     with backend.conflicts(hold_seconds=HOLD) as sim:
-        mark = len(front.trace)
+        began = time.perf_counter()
         started = in_flight(backend, sim, accounts)
         labkit.attempt(backend.client.delete_item, TableName=accounts, Key={"pk": {"S": "bob"}})
         commit(backend, started)
-    entries = list(front.trace)[mark:]
+    entries = front.since(began)
     transaction = next(e for e in entries if e.operation == "TransactWriteItems")
     refused = next(e for e in entries if e.operation == "DeleteItem")
     prepared, committing = transaction.held
@@ -191,13 +192,14 @@ def test_a_new_lab_starts_with_the_simulation_off():
 def test_with_the_simulation_off_transactions_commit_at_once_and_nothing_conflicts(backend, accounts):
     front = labkit.connect("embedded").front
     assert not front.conflicts.on
-    mark = len(front.trace)
+    began = time.perf_counter()
     backend.client.transact_write_items(TransactItems=move(accounts, "alice", "bob", 10))
     assert labkit.attempt(backend.client.update_item, TableName=accounts, Key={"pk": {"S": "bob"}},
                           UpdateExpression="SET balance = balance + :one",
                           ExpressionAttributeValues={":one": {"N": "1"}}).succeeded
     assert balances(backend.client, accounts) == {"alice": 90, "bob": 11, "carol": 50}
-    assert not any(e.held or e.simulated for e in list(front.trace)[mark:])
+    entries = front.since(began)
+    assert entries and not any(e.held or e.simulated for e in entries)
 
 
 def test_the_banner_and_the_race_summary_say_when_conflicts_are_simulated(backend):

@@ -69,6 +69,13 @@ class Front:
         self.stale = StaleReads(self.clock)  # simulated, off until a lesson switches it on
         self.trace: deque[TraceEntry] = deque(maxlen=100_000)
 
+    def since(self, began: float, operation: str | None = None) -> list[TraceEntry]:
+        """The requests (of ``operation``, if given) that started at or after ``began``, a ``time.perf_counter()``
+        reading: found by time, since the trace keeps only its last 100,000 requests and, once it is full, a
+        position taken before them finds nothing after it."""
+        return [entry for entry in list(self.trace)
+                if entry.start >= began and (operation is None or entry.operation == operation)]
+
     @property
     def creating_seconds(self) -> float:
         """How long a new table stays CREATING (simulated; a lesson may hold it open to look at it)."""
