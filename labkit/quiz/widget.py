@@ -18,6 +18,17 @@ QUESTION_CLASS = "labkit-quiz-question"
 CHECK_CLASS = "labkit-quiz-check"
 SCORE_CLASS = "labkit-quiz-score"
 SHOW_ME_CLASS = "labkit-quiz-show-me"
+OPTIONS_CLASS = "labkit-quiz-options"
+# ipywidgets draws a radio button's label one line high (a long option wrapped over the next one) and a
+# checkbox's label on one line cut with an ellipsis: an exam's options are sentences, read whole.
+_OPTIONS_STYLE = (f"<style>.{OPTIONS_CLASS} .widget-radio-box label, .{OPTIONS_CLASS} .jupyter-widget-radio-box label "
+                  "{ display: flex; flex-direction: row-reverse; justify-content: flex-end; align-items: flex-start; "
+                  "height: auto; line-height: 1.4; padding: 3px 0; } "
+                  f".{OPTIONS_CLASS} .widget-radio-box input, .{OPTIONS_CLASS} .jupyter-widget-radio-box input "
+                  "{ float: none; flex: none; height: auto; margin-top: 3px; } "
+                  f".{OPTIONS_CLASS} .widget-checkbox, .{OPTIONS_CLASS} .jupyter-widget-checkbox {{ height: auto; }} "
+                  f".{OPTIONS_CLASS} .widget-label-basic, .{OPTIONS_CLASS} .jupyter-widget-label-basic "
+                  "{ white-space: normal; overflow: visible; line-height: 1.4; padding: 3px 0; }</style>")
 
 
 class MultipleChoice(widgets.VBox):
@@ -53,8 +64,11 @@ def choice_widget(question: Question, order: tuple):
     """Checkboxes or radio buttons for the options, shown in ``order`` (indices into the question's options)."""
     shown = [question.options[i] for i in order]
     if question.multiple:
-        return MultipleChoice(shown)
-    return widgets.RadioButtons(options=shown, value=None, layout=widgets.Layout(width="auto"))
+        choice = MultipleChoice(shown)
+    else:
+        choice = widgets.RadioButtons(options=shown, value=None, layout=widgets.Layout(width="auto"))
+    choice.add_class(OPTIONS_CLASS)
+    return choice
 
 
 class QuestionPanel(widgets.VBox):
@@ -82,7 +96,7 @@ class QuestionPanel(widgets.VBox):
         self.show_me.on_click(lambda _: self.prove())
         self.proof = widgets.HTML()
         heading = f"<b>{html.escape(number)}</b> " if number else ""
-        prompt = widgets.HTML(f"<p>{heading}{html.escape(question.prompt)} <i>{question.choose()}</i></p>")
+        prompt = widgets.HTML(f"{_OPTIONS_STYLE}<p>{heading}{html.escape(question.prompt)} <i>{question.choose()}</i></p>")
         super().__init__([prompt, self.choice, self.check_button, self.notice, self.feedback, self.show_me, self.proof])
         self.add_class(css)
 

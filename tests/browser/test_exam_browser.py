@@ -151,3 +151,37 @@ def test_the_facilitator_with_the_chapters_answer_files_is_no_wall(open_chapter,
     results.wait_for(timeout=30_000)
     expect(results).to_contain_text("round1-dan.json: not JSON")
     assert walls(chapter, f"{EXAM_PREP} after the facilitator's upload") == []
+
+
+OPTIONS_JS = """() => [...document.querySelectorAll('.labkit-quiz-question')].map(panel =>
+  [...panel.querySelectorAll('input[type=radio], input[type=checkbox]')].map(input => input.closest('label')).map(l => {
+    const r = l.getBoundingClientRect(), box = l.querySelector('input').getBoundingClientRect();
+    return {text: l.innerText.trim(), top: r.top, bottom: r.bottom, cut: l.scrollWidth > l.clientWidth + 1
+            || l.scrollHeight > l.clientHeight + 1, first: box.left <= r.left + 4};
+  }))"""
+
+
+def test_every_option_of_the_longest_questions_is_read_whole(jupyter_lab, open_page):
+    """ipywidgets draws a radio label one line high (a long option wrapped over the next) and a checkbox label
+    on one line cut with an ellipsis: the longest single-answer and multiple-response questions of the exam pool,
+    at 1400 px, show every option whole, one under the other, its button before its text."""
+    import nbformat
+
+    questions = exam_pool()
+    longest = [max((q for q in questions if q.multiple == multiple), key=lambda q: max(map(len, q.options)))
+               for multiple in (False, True)]
+    source = ("from labkit.quiz.exam import exam_pool\nfrom labkit.quiz.widget import QuestionPanel\nimport ipywidgets\n"
+              f"shown = {[q.id for q in longest]!r}\n"
+              "ipywidgets.VBox([QuestionPanel(q) for i in shown for q in exam_pool() if q.id == i])")
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(source)])
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    (jupyter_lab.root / "options").mkdir(exist_ok=True)
+    nbformat.write(notebook, jupyter_lab.root / "options" / "longest.ipynb")
+    chapter = open_page("options/longest.ipynb")
+    assert chapter.run_all().problems() == []
+    boxes = chapter.page.evaluate(OPTIONS_JS)
+    chapter.page.screenshot(path=str(ARTIFACTS / "exam-longest-options.png"), full_page=True)
+    assert [sorted(o["text"] for o in box) for box in boxes] == [sorted(q.options) for q in longest]
+    for box in boxes:
+        assert not any(option["cut"] for option in box) and all(option["first"] for option in box), box
+        assert all(a["bottom"] <= b["top"] + 1 for a, b in zip(box, box[1:])), box  # none over the next
