@@ -201,18 +201,24 @@ def test_the_history_has_a_row_per_round(server, host):
     assert len(done) >= 1 and set(done["scenario"]) == {"registration"}
 
 
-def test_a_solo_round_with_simulated_members_on_the_embedded_lab():
+def solo_round(scenario: str, variant: str, writers: int):
+    """A round on the embedded lab: "you" and two simulated members, each with ``writers`` writers; the
+    facilitator's result, the member and the round as fired."""
     lab = labkit.connect("embedded")
     host = rounds.Facilitator(lab, "you")
-    state = host.open("optimistic_lock", "guarded", 2)
+    state = host.open(scenario, variant, writers)
     you = rounds.Member(lab, "you")
     you.join(state.round_id)
-    threads = rounds.simulate(lab, ["sim-1", "sim-2"], state.round_id, writers=2)
+    threads = rounds.simulate(lab, ["sim-1", "sim-2"], state.round_id, writers=writers)
     fired = host.fire(state.round_id, lead=0.2)
     you.run(fired)
     for thread in threads:
         thread.join(30)
-    result = host.collect(state.round_id, timeout=10)
+    return host.collect(state.round_id, timeout=10), you, fired
+
+
+def test_a_solo_round_with_simulated_members_on_the_embedded_lab():
+    result, _, _ = solo_round("optimistic_lock", "guarded", 2)
     assert sorted(result.reports) == ["sim-1", "sim-2", "you"]
     assert result.race.judgement == "HELD"
     assert "2 simulated: sim-1, sim-2" in str(result)
@@ -268,17 +274,7 @@ def test_a_round_with_many_winners_counts_them_per_member_on_both_panels():
     """A naive round at the panel's largest (16 writers for each of 9 members) has 144 winners: the facilitator's
     and the member's result count them per member instead of naming 144 writers on one line (1,552 px tall in
     the browser at 1400 px). A round of a few winners still names each."""
-    lab = labkit.connect("embedded")
-    host = rounds.Facilitator(lab, "you")
-    state = host.open("registration", "naive", 4)
-    you = rounds.Member(lab, "you")
-    you.join(state.round_id)
-    threads = rounds.simulate(lab, ["sim-1", "sim-2"], state.round_id, writers=4)
-    fired = host.fire(state.round_id, lead=0.2)
-    you.run(fired)
-    for thread in threads:
-        thread.join(30)
-    result = host.collect(state.round_id, timeout=10)
+    result, you, fired = solo_round("registration", "naive", 4)
     assert len(result.winners()) == 12 > rounds.NAMED_WINNERS
     assert "winners: 12 writers: " in str(result) and "(writer" not in str(result), str(result)
     counted = dict(part.rsplit(" ", 1) for part in str(result).split("winners: 12 writers: ")[1].splitlines()[0].split(", "))
