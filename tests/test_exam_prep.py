@@ -493,7 +493,7 @@ def test_a_rounds_results_scroll_in_boxes_so_a_large_group_stays_one_screen(tmp_
             answers.answer(question, wrong_choice(question) if n % 3 else right_choice(question))
         answers.save()
     page = round_results("big.json", "big-*.json")._repr_html_()
-    boxes = dict(re.findall(r"<div class='labkit-round-(\w+)-box' style='max-height:(\d+)px;overflow:auto", page))
+    boxes = dict(re.findall(r"<div class='labkit-scroll-box labkit-round-(\w+)-box' style='max-height:(\d+)px;overflow:auto", page))
     assert boxes == {"questions": str(rounds.TABLE_MAX_PX), "members": str(rounds.TABLE_MAX_PX),
                      "missed": str(rounds.MISSED_MAX_PX)}, boxes
     missed = page.split("labkit-round-missed-box")[1]

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
+from ..race.report import scroll_box
 from .files import FileProblem, expect_kind, kind_of, read_json, safe_name, source_name, write_json
 from .questions import Question, by_ref, pool
 from .render import explanation_html
@@ -316,19 +317,16 @@ class RoundResults:
             f"<div class='labkit-round-missed'><p><b>{html.escape(q.ref)}</b>: missed by {n} of {len(self.members)}. "
             f"{html.escape(q.prompt)}</p>{explanation_html(q, None, verdict=False)}</div>"
             for q, n in self.most_missed())
+        if missed:
+            missed = scroll_box(missed, MISSED_MAX_PX, "labkit-round-missed-box")
         return (f"<div class='labkit-round-results'><h4>Round {html.escape(self.round.name)}</h4>{self.problems_html()}"
-                f"{_box(self.per_question().to_html(index=False), TABLE_MAX_PX, 'questions')}"
+                f"{scroll_box(self.per_question().to_html(index=False), TABLE_MAX_PX, 'labkit-round-questions-box')}"
                 # the members and the chart side by side (one above the other on a narrow page)
                 "<div style='display:flex;flex-wrap:wrap;gap:24px;align-items:flex-start'>"
-                f"<div><h4>By member</h4>{_box(self.per_member().to_html(index=False), TABLE_MAX_PX, 'members')}</div>"
+                "<div><h4>By member</h4>"
+                f"{scroll_box(self.per_member().to_html(index=False), TABLE_MAX_PX, 'labkit-round-members-box')}</div>"
                 f"<img alt='members right per question' src='data:image/png;base64,{image}'></div><h4>Most missed</h4>"
-                f"{_box(missed, MISSED_MAX_PX, 'missed') if missed else '<p>Nobody missed anything.</p>'}</div>")
-
-
-def _box(content: str, height_px: int, name: str) -> str:
-    """``content`` in a box at most ``height_px`` tall that scrolls inside itself."""
-    return (f"<div class='labkit-round-{name}-box' style='max-height:{height_px}px;overflow:auto;max-width:100%'>"
-            f"{content}</div>")
+                f"{missed or '<p>Nobody missed anything.</p>'}</div>")
 
 
 def round_results(round_source, answer_sources) -> RoundResults:
