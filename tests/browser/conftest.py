@@ -27,6 +27,7 @@ import urllib.request
 import warnings
 from pathlib import Path
 
+import nbformat
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
@@ -159,6 +160,13 @@ def _kill_playwright_driver() -> None:
             os.kill(int(process.name), signal.SIGKILL)
 
 
+def new_notebook(*cells) -> nbformat.NotebookNode:
+    """A notebook for the Python 3 kernel of these cells: nbformat cells, or sources of code cells."""
+    made = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) if isinstance(c, str) else c for c in cells])
+    made.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    return made
+
+
 class JupyterLabServer:
     """``jupyter lab`` on a free loopback port with a token, over a scratch root directory."""
 
@@ -215,6 +223,12 @@ class JupyterLabServer:
         outputs are then drawn in full (an untrusted notebook's widget outputs fall back to their text)."""
         subprocess.run([sys.executable, "-m", "jupyter", "trust", str(self.root / path)], env=self.env, check=True,
                        capture_output=True)
+
+    def write(self, path: str, *cells) -> str:
+        """A notebook of ``cells`` (as ``new_notebook`` takes them) written at ``path`` under the root."""
+        (self.root / path).parent.mkdir(parents=True, exist_ok=True)
+        nbformat.write(new_notebook(*cells), self.root / path)
+        return path
 
     def url(self, path: str, workspace: str) -> str:
         # A workspace of its own, reset, so that no page reopens another test's notebooks (and kernels).

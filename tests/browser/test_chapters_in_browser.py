@@ -101,16 +101,11 @@ def test_the_error_check_sees_tracebacks_and_skipped_cells(jupyter_lab, open_cha
     """A chapter with an expected error (tagged), an unexpected one, and a cell that never runs after it."""
     import nbformat
 
-    notebook = nbformat.v4.new_notebook(cells=[
-        nbformat.v4.new_code_cell("print('fine')"),
+    path = jupyter_lab.write(
+        "detector/broken.ipynb", "print('fine')",
         nbformat.v4.new_code_cell("raise ValueError('taught on purpose')", metadata={"tags": ["raises-exception"]}),
-        nbformat.v4.new_code_cell("raise RuntimeError('the lab broke')"),
-        nbformat.v4.new_code_cell("print('never runs')"),
-    ])
-    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    (jupyter_lab.root / "detector").mkdir(exist_ok=True)
-    nbformat.write(notebook, jupyter_lab.root / "detector" / "broken.ipynb")
-    problems = open_chapter("detector/broken.ipynb").problems()
+        "raise RuntimeError('the lab broke')", "print('never runs')")
+    problems = open_chapter(path).problems()
     assert [p.split("\n")[0] for p in problems] == [
         "detector/broken.ipynb cell 2 shows an error:", "detector/broken.ipynb cell 3 did not run (prompt '[ ]:')"]
     assert "RuntimeError: the lab broke" in problems[0]
@@ -134,14 +129,9 @@ def test_run_all_waits_for_the_page_to_draw_what_the_kernel_answered(jupyter_lab
     """A clean clone's run once read a chapter's last prompt as ``[*]`` although the kernel had answered: the
     test had taken the idle status for the end. Here every reply comes late; every prompt must still be read
     numbered and every output drawn."""
-    import nbformat
-
-    cells = [nbformat.v4.new_code_cell(f"import ipywidgets; ipywidgets.HTML('<b>cell {n}</b>')") for n in range(6)]
-    notebook = nbformat.v4.new_notebook(cells=cells)
-    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    (jupyter_lab.root / "detector").mkdir(exist_ok=True)
-    nbformat.write(notebook, jupyter_lab.root / "detector" / "late_replies.ipynb")
-    chapter = open_page("detector/late_replies.ipynb", init_script=LATE_REPLIES_JS)
+    path = jupyter_lab.write("detector/late_replies.ipynb",
+                             *(f"import ipywidgets; ipywidgets.HTML('<b>cell {n}</b>')" for n in range(6)))
+    chapter = open_page(path, init_script=LATE_REPLIES_JS)
     assert chapter.run_all().problems() == []
     assert [o["text"] for c in chapter.shown() for o in c["outputs"]] == [f"cell {n}" for n in range(6)]
 

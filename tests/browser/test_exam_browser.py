@@ -165,19 +165,13 @@ def test_every_option_of_the_longest_questions_is_read_whole(jupyter_lab, open_p
     """ipywidgets draws a radio label one line high (a long option wrapped over the next) and a checkbox label
     on one line cut with an ellipsis: the longest single-answer and multiple-response questions of the exam pool,
     at 1400 px, show every option whole, one under the other, its button before its text."""
-    import nbformat
-
     questions = exam_pool()
     longest = [max((q for q in questions if q.multiple == multiple), key=lambda q: max(map(len, q.options)))
                for multiple in (False, True)]
     source = ("from labkit.quiz.exam import exam_pool\nfrom labkit.quiz.widget import QuestionPanel\nimport ipywidgets\n"
               f"shown = {[q.id for q in longest]!r}\n"
               "ipywidgets.VBox([QuestionPanel(q) for i in shown for q in exam_pool() if q.id == i])")
-    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(source)])
-    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    (jupyter_lab.root / "options").mkdir(exist_ok=True)
-    nbformat.write(notebook, jupyter_lab.root / "options" / "longest.ipynb")
-    chapter = open_page("options/longest.ipynb")
+    chapter = open_page(jupyter_lab.write("options/longest.ipynb", source))
     assert chapter.run_all().problems() == []
     boxes = chapter.page.evaluate(OPTIONS_JS)
     chapter.page.screenshot(path=str(ARTIFACTS / "exam-longest-options.png"), full_page=True)

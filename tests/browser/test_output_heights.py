@@ -50,18 +50,11 @@ def test_no_output_of_a_chapter_is_a_wall_after_run_all(open_chapter, name):
 
 def test_the_measure_sees_a_wall_and_spares_a_scroll_box_and_the_quiz(jupyter_lab, open_chapter):
     """A 3,000 px output fails; the same inside a 400 px box that scrolls passes; a quiz passes at any length."""
-    import nbformat
-
     block = "<div style='height:3000px;background:#eee'>tall</div>"
-    notebook = nbformat.v4.new_notebook(cells=[
-        nbformat.v4.new_code_cell(f"from IPython.display import HTML; HTML({block!r})"),
-        nbformat.v4.new_code_cell(f"HTML(\"<div style='max-height:400px;overflow:auto'>\" + {block!r} + '</div>')"),
-        nbformat.v4.new_code_cell("from labkit.quiz import quiz_widget; quiz_widget('start_here')"),
-    ])
-    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    (jupyter_lab.root / "detector").mkdir(exist_ok=True)
-    nbformat.write(notebook, jupyter_lab.root / "detector" / "walls.ipynb")
-    chapter = open_chapter("detector/walls.ipynb")
+    path = jupyter_lab.write("detector/walls.ipynb", f"from IPython.display import HTML; HTML({block!r})",
+                             f"HTML(\"<div style='max-height:400px;overflow:auto'>\" + {block!r} + '</div>')",
+                             "from labkit.quiz import quiz_widget; quiz_widget('start_here')")
+    chapter = open_chapter(path)
     heights = {h["cell"]: h for h in chapter.output_heights()}
     assert heights[2]["quiz"] > 0, heights  # the quiz was recognised (and would be a wall if it counted)
     assert [w.split(": ", 1)[1] for w in walls(chapter, "detector")] == [f"cell 0 is {heights[0]['height']} px tall"]

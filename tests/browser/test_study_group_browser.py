@@ -15,11 +15,11 @@ import re
 import secrets
 from pathlib import Path
 
-import nbformat
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from hub_support import FACILITATOR, FACILITATOR_PASSWORD, PASSWORD, api
+from .conftest import new_notebook
 from .test_output_heights import LIMIT_PX
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -35,12 +35,6 @@ PANEL = """import labkit
 from labkit.group.widgets import {maker}
 lab = labkit.connect()  # the hub's spawner gave this server LABKIT_BACKEND=server and the user's own key
 {maker}(lab{options})"""
-
-
-def notebook(source: str) -> dict:
-    made = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(source)])
-    made.metadata["kernelspec"] = {"display_name": "Python 3", "language": "python", "name": "python3"}
-    return made
 
 
 def log_in(browser, url: str, name: str, password: str):
@@ -59,7 +53,7 @@ def open_panel(page, url: str, name: str, source: str):
     page.wait_for_url(re.compile(rf".*/user/{name}/lab.*"), timeout=SPAWN_MS)
     path = f"group-panel-{secrets.token_hex(3)}.ipynb"
     api(url, "PUT", f"/user/{name}/api/contents/{path}", {"type": "notebook", "format": "json",
-                                                            "content": notebook(source)})
+                                                            "content": new_notebook(source)})
     page.goto(f"{url}/user/{name}/lab/workspaces/{path[:-6]}/tree/{path}?reset")
     page.locator(".jp-Notebook .jp-Cell").first.wait_for(timeout=KERNEL_MS)
     page.get_by_text(re.compile(r"Python 3 \(ipykernel\) \| Idle")).first.wait_for(timeout=KERNEL_MS)
